@@ -1,0 +1,215 @@
+/**
+ * One connected client: its socket, decoder, selected database, protocol version,
+ * authentication state and pending output. Output is accumulated as a latin1
+ * string and written once per event-loop turn.
+ */
+import type { Socket } from 'node:net';
+import type { Command } from '../commands/registry.js';
+import { type DecoderLimits, ProtocolError, RespDecoder } from '../protocol/decoder.js';
+import { encodeReply, type Protocol } from '../protocol/encoder.js';
+import { ErrorReply, type Reply } from '../protocol/reply.js';
+import type { Database } from '../store/database.js';
+import type { Server } from './server.js';
+
+/** Client flags (CLIENT LIST `flags=`). */
+export const CLIENT_MULTI = 1 << 0;
+export const CLIENT_MONITOR = 1 << 1;
+export const CLIENT_CLOSE_AFTER_REPLY = 1 << 2;
+export const CLIENT_CLOSE_ASAP = 1 << 3;
+export const CLIENT_NO_EVICT = 1 << 4;
+export const CLIENT_NO_TOUCH = 1 << 5;
+export const CLIENT_PUBSUB = 1 << 6;
+export const CLIENT_BLOCKED = 1 << 7;
+export const CLIENT_DIRTY_EXEC = 1 << 8;
+export const CLIENT_UNIX_SOCKET = 1 << 9;
+export const CLIENT_READONLY = 1 << 10;
+
+export class Client implements DecoderLimits {
+  readonly decoder = new RespDecoder();
+  resp: Protocol = 2;
+  name = '';
+  libName = '';
+  libVer = '';
+  flags = 0;
+  authenticated: boolean;
+  user = 'default';
+  /** CLIENT REPLY OFF. */
+  replyOff = false;
+  /** Set by CLIENT REPLY SKIP: the next command's reply is dropped. */
+  skipNext = false;
+  private skipping = false;
+  readonly createdAt = Date.now();
+  lastInteraction = Date.now();
+  lastCommand: Command | undefined;
+  /** Pending output (latin1), written by `flush`. */
+  out = '';
+  private queued = false;
+  private processing = false;
+  closed = false;
+
+  constructor(
+    readonly id: number,
+    readonly server: Server,
+    readonly socket: Socket | null,
+    public db: Database,
+    /** `ip:port`, `[ip6]:port` style as Redis prints, or `/path:0` for unix sockets. */
+    readonly addr: string,
+    readonly laddr: string,
+  ) {
+    this.authenticated = !server.authRequired();
+    if (socket !== null) {
+      socket.on('data', (chunk: Buffer) => this.onData(chunk));
+      socket.on('error', () => this.destroy());
+      socket.on('close', () => this.onClose());
+    }
+  }
+
+  get maxBulkLen(): number {
+    return this.server.protoMaxBulkLen;
+  }
+
+  /** Authentication is required and not yet done: protocol limits are tighter. */
+  get restricted(): boolean {
+    return !this.authenticated && this.server.authRequired();
+  }
+
+  get inMulti(): boolean {
+    return (this.flags & CLIENT_MULTI) !== 0;
+  }
+
+  onData(chunk: Buffer): void {
+    if (this.closed) return;
+    this.lastInteraction = Date.now();
+    this.decoder.push(chunk);
+    if (this.postponed === null) this.processInput(null);
+  }
+
+  /** Commands held by CLIENT PAUSE: the first one, still to run. */
+  private postponed: string[] | null = null;
+
+  /** Stop processing input until `resume` (CLIENT PAUSE). */
+  postpone(argv: string[]): void {
+    this.postponed = argv;
+    this.socket?.pause();
+    this.server.pauses.postpone(this);
+  }
+
+  resume(): void {
+    const argv = this.postponed;
+    if (argv === null || this.closed) return;
+    this.postponed = null;
+    this.socket?.resume();
+    this.processInput(argv);
+  }
+
+  /** Run `first` (if any), then every complete command buffered in the decoder. */
+  private processInput(first: string[] | null): void {
+    const server = this.server;
+    const decoder = this.decoder;
+    this.processing = true;
+    try {
+      let argv: string[] | null = first;
+      for (;;) {
+        if (argv === null) {
+          try {
+            argv = decoder.next(this);
+          } catch (err) {
+            if (!(err instanceof ProtocolError)) throw err;
+            server.logger.verbose(`Protocol error (${err.message}) from client: ${this.describe()}`);
+            server.stats.protocolErrors++;
+            this.sendReply(new ErrorReply(err.message));
+            this.flags |= CLIENT_CLOSE_AFTER_REPLY;
+            break;
+          }
+          if (argv === null) break;
+        }
+        this.skipping = this.skipNext;
+        this.skipNext = false;
+        server.execute(this, argv);
+        this.skipping = false;
+        argv = null;
+        if (
+          (this.flags & (CLIENT_CLOSE_AFTER_REPLY | CLIENT_CLOSE_ASAP)) !== 0 ||
+          this.closed ||
+          this.postponed !== null
+        )
+          break;
+      }
+      if (!this.closed && (this.flags & CLIENT_CLOSE_AFTER_REPLY) === 0) {
+        const limit = this.restricted ? 1024 * 1024 : server.queryBufferLimit;
+        if (decoder.bufferedBytes > limit) {
+          server.logger.warning(`Closing client that reached max query buffer length: ${this.describe()}`);
+          server.stats.queryBufferCloses++;
+          this.flags |= CLIENT_CLOSE_ASAP;
+        }
+      }
+    } finally {
+      this.processing = false;
+    }
+    this.flush();
+  }
+
+  /** Encode and queue a reply, honouring CLIENT REPLY OFF|SKIP. */
+  sendReply(r: Reply): void {
+    if (this.replyOff || this.skipping) return;
+    this.send(encodeReply(r, this.resp));
+  }
+
+  /** Queue raw RESP bytes; written at the end of this turn. */
+  send(resp: string): void {
+    if (this.closed || resp === '') return;
+    this.out += resp;
+    if (!this.processing && !this.queued) {
+      this.queued = true;
+      this.server.scheduleFlush(this);
+    }
+  }
+
+  /** Write pending output in one socket write, then act on close flags. */
+  flush(): void {
+    this.queued = false;
+    if (this.closed) return;
+    const socket = this.socket;
+    if ((this.flags & CLIENT_CLOSE_ASAP) !== 0) {
+      this.destroy();
+      return;
+    }
+    if (this.out !== '' && socket !== null) {
+      const out = this.out;
+      this.out = '';
+      if ((this.flags & CLIENT_CLOSE_AFTER_REPLY) !== 0) {
+        socket.end(out, 'latin1');
+        this.closed = true;
+        return;
+      }
+      socket.write(out, 'latin1');
+    } else if ((this.flags & CLIENT_CLOSE_AFTER_REPLY) !== 0) {
+      socket?.end();
+      this.closed = true;
+    }
+  }
+
+  /** Close now, dropping pending output. */
+  destroy(): void {
+    if (!this.closed) {
+      this.closed = true;
+      this.out = '';
+    }
+    this.socket?.destroy();
+  }
+
+  private onClose(): void {
+    this.closed = true;
+    this.server.unlinkClient(this);
+  }
+
+  /** Seconds since the last command. */
+  idleSeconds(): number {
+    return Math.floor((Date.now() - this.lastInteraction) / 1000);
+  }
+
+  /** `addr=... laddr=... name=...` summary for logs (never arguments or secrets). */
+  describe(): string {
+    return `id=${this.id} addr=${this.addr} laddr=${this.laddr} name=${this.name} user=${this.user}`;
+  }
+}

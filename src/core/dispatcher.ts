@@ -1,0 +1,133 @@
+/**
+ * The gate every request passes, in this fixed order (ARCHITECTURE.md):
+ *   1 cross-protocol guard (POST / Host:) -> close, no reply
+ *   2 unknown command, then arity
+ *   3 protected commands (DEBUG, MODULE) unless enabled
+ *   4 NOAUTH
+ *   5 NOPERM (ACL; command, keys, channels)
+ *   6 MULTI queueing, OOM, pub/sub context, loading
+ * then the handler runs synchronously and its reply is encoded for the client.
+ */
+import { ERR, errorText, unknownCommand, unknownSubcommand, wrongArity } from '../commands/errors.js';
+import {
+  CMD_NO_AUTH,
+  CMD_PROTECTED,
+  CMD_READONLY,
+  CMD_SKIP_MONITOR,
+  CMD_SKIP_SLOWLOG,
+  type Command,
+} from '../commands/registry.js';
+import { ErrorReply, type Reply } from '../protocol/reply.js';
+import { Database } from '../store/database.js';
+import { CLIENT_CLOSE_ASAP, CLIENT_NO_TOUCH, type Client } from './client.js';
+import type { Server } from './server.js';
+
+export function execute(server: Server, c: Client, argv: string[]): void {
+  const name = argv[0] as string;
+  // 1. Cross-protocol scripting guard: an HTTP request sent to the port.
+  if ((name.length === 4 || name.length === 5) && isHttpWord(name)) {
+    server.logger.warning(
+      `Possible SECURITY ATTACK detected. It looks like somebody is sending POST or Host: commands to Redis. ` +
+        `This is likely due to an attacker attempting to use Cross Protocol Scripting to compromise your Redis instance. ` +
+        `Connection from ${c.addr} aborted.`,
+    );
+    server.stats.securityAttacks++;
+    c.out = '';
+    c.flags |= CLIENT_CLOSE_ASAP;
+    return;
+  }
+  // 2. Unknown command, unknown subcommand, arity.
+  const found = server.commands.lookup(argv);
+  if (found.kind !== 'found') {
+    reject(
+      server,
+      c,
+      undefined,
+      found.kind === 'unknown' ? unknownCommand(argv) : unknownSubcommand(argv[1] as string, name),
+    );
+    return;
+  }
+  const cmd = found.command;
+  if (!cmd.arityOk(argv.length)) {
+    reject(server, c, cmd, wrongArity(cmd.fullName));
+    return;
+  }
+  // 3. Protected commands.
+  if ((cmd.flags & CMD_PROTECTED) !== 0) {
+    const err = server.protectedCommandError(cmd, c);
+    if (err !== undefined) {
+      reject(server, c, cmd, err);
+      return;
+    }
+  }
+  // 4. Authentication.
+  if (!c.authenticated && (cmd.flags & CMD_NO_AUTH) === 0 && server.authRequired()) {
+    reject(server, c, cmd, ERR.noAuth);
+    return;
+  }
+  // 6. CLIENT PAUSE holds the client until the pause ends.
+  if (server.pauses.active && server.pauses.blocks(cmd)) {
+    c.postpone(argv);
+    return;
+  }
+  call(server, c, cmd, argv);
+}
+
+function isHttpWord(name: string): boolean {
+  const lower = name.toLowerCase();
+  return lower === 'post' || lower === 'host:';
+}
+
+/** A command refused before it ran: counted as rejected, reply sent. */
+export function reject(server: Server, c: Client, cmd: Command | undefined, err: ErrorReply): void {
+  if (cmd !== undefined) cmd.stats.rejectedCalls++;
+  server.countError(err);
+  c.sendReply(err);
+}
+
+/** Run a command's handler and send its reply, with statistics, MONITOR and SLOWLOG. */
+export function call(server: Server, c: Client, cmd: Command, argv: string[]): void {
+  if (server.monitors.size !== 0 && (cmd.flags & CMD_SKIP_MONITOR) === 0) server.feedMonitors(c, argv);
+  const handler = cmd.handler;
+  if (handler === undefined) {
+    c.sendReply(errorText(`ERR unknown subcommand or wrong number of arguments for '${cmd.fullName}'`));
+    return;
+  }
+  c.lastCommand = cmd;
+  Database.noTouch = (c.flags & CLIENT_NO_TOUCH) !== 0;
+  Database.countStats = (cmd.flags & CMD_READONLY) !== 0;
+  const start = performance.now();
+  let reply: Reply;
+  try {
+    reply = handler(c, argv);
+  } catch (err) {
+    reply = toErrorReply(server, cmd, err);
+  }
+  const usec = Math.round((performance.now() - start) * 1000);
+  Database.noTouch = false;
+  const stats = cmd.stats;
+  stats.calls++;
+  stats.usec += usec;
+  server.stats.commands++;
+  if (reply instanceof ErrorReply) {
+    stats.failedCalls++;
+    server.countError(reply);
+  }
+  if (
+    usec >= server.slowlogThreshold &&
+    server.slowlogThreshold >= 0 &&
+    (cmd.flags & CMD_SKIP_SLOWLOG) === 0
+  ) {
+    server.slowlog.add(c, argv, usec);
+  }
+  c.sendReply(reply);
+}
+
+function toErrorReply(server: Server, cmd: Command, err: unknown): ErrorReply {
+  if (err instanceof ErrorReply) return err;
+  // A bug in a handler must not take the server down: log it and answer.
+  server.logger.warning(
+    `Internal error in '${cmd.fullName}': ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
+  );
+  return ERR.internal;
+}

@@ -1,0 +1,98 @@
+/**
+ * Embedding API.
+ *
+ *   import { createServer } from 'redoubt';
+ *   const server = await createServer({ port: 0, requirepass: 's3cret' }).listen();
+ *   const { host, port } = server.address();
+ *   ...
+ *   await server.close();
+ *
+ * Options are configuration directives, by their redis.conf name
+ * (`'maxmemory-policy'`) or in camelCase (`maxmemoryPolicy`), validated exactly as
+ * in a config file. Unlike redis.conf, `port: 0` here means "any free port" (as
+ * Node's `listen(0)`); use `bind: ''` for no TCP listener.
+ */
+import { Config } from './config/config.js';
+import { ConfigFileError, type ConfigLine, readConfigFile } from './config/parser.js';
+import { fileSink, Logger, type LogSink, nullSink, stdoutSink } from './core/logger.js';
+import { Server } from './core/server.js';
+
+export type DirectiveValue = string | number | boolean | readonly string[];
+
+export interface CreateServerOptions {
+  /** Read this redis.conf first; the other options override it. */
+  configFile?: string;
+  /** Where log lines go: 'silent' (default when embedded), 'stdout', or a sink. `logfile` wins. */
+  log?: 'silent' | 'stdout' | LogSink;
+  [directive: string]: DirectiveValue | LogSink | undefined;
+}
+
+export interface ServerAddress {
+  host: string;
+  port: number;
+}
+
+export interface RedoubtServer {
+  /** Open the listeners; resolves once clients can connect. */
+  listen(): Promise<RedoubtServer>;
+  /** The first TCP address listened on (host and actual port). */
+  address(): ServerAddress;
+  /** Every listener: TCP addresses and the unix socket path. */
+  addresses(): { kind: 'tcp' | 'unix'; host: string; port: number; path?: string }[];
+  /** Disconnect clients and stop listening. */
+  close(): Promise<void>;
+  /** The underlying server (advanced use and tests). */
+  readonly server: Server;
+}
+
+const kebab = (s: string): string => s.replace(/[A-Z]/g, (m) => `-${m.toLowerCase()}`);
+
+function toArgs(v: DirectiveValue): string[] {
+  if (typeof v === 'boolean') return [v ? 'yes' : 'no'];
+  if (typeof v === 'number') return [String(v)];
+  if (typeof v === 'string') return [v];
+  return [...v];
+}
+
+/** Build a server from directives (nothing is opened until `listen()`). */
+export function createServer(options: CreateServerOptions = {}): RedoubtServer {
+  const lines: ConfigLine[] = options.configFile === undefined ? [] : readConfigFile(options.configFile);
+  let ephemeral = false;
+  for (const [key, value] of Object.entries(options)) {
+    if (key === 'configFile' || key === 'log' || value === undefined) continue;
+    const name = kebab(key);
+    if (name === 'port' && value === 0) ephemeral = true;
+    const args = toArgs(value as DirectiveValue);
+    lines.push({ name, args, file: '(createServer options)', line: 0, text: `${name} ${args.join(' ')}` });
+  }
+  const config = Config.fromLines(lines);
+  if (options.configFile !== undefined) config.configFile = options.configFile;
+  const logfile = config.get<string>('logfile');
+  const sink: LogSink =
+    logfile !== ''
+      ? fileSink(logfile)
+      : options.log === 'stdout'
+        ? stdoutSink
+        : typeof options.log === 'object'
+          ? options.log
+          : nullSink;
+  const logger = new Logger(sink);
+  const server = new Server(config, logger, { ephemeralPort: ephemeral });
+  const handle: RedoubtServer = {
+    server,
+    async listen() {
+      await server.listen();
+      return handle;
+    },
+    address() {
+      const tcp = server.addresses().find((a) => a.kind === 'tcp');
+      if (tcp === undefined) throw new Error('the server has no TCP listener');
+      return { host: tcp.host, port: tcp.port };
+    },
+    addresses: () => server.addresses(),
+    close: () => server.close(),
+  };
+  return handle;
+}
+
+export { ConfigFileError, Server };

@@ -1,0 +1,37 @@
+/**
+ * The server's clocks. `now()` is the command time in milliseconds; it can be
+ * frozen so a transaction or script sees one instant, as Redis does. `lru` is
+ * Redis's 24-bit LRU clock in seconds, refreshed by the server cron.
+ */
+export const LRU_CLOCK_MAX = (1 << 24) - 1;
+
+let frozenAt = 0;
+let lruClock = Math.floor(Date.now() / 1000) & LRU_CLOCK_MAX;
+
+export function now(): number {
+  return frozenAt !== 0 ? frozenAt : Date.now();
+}
+
+/** Freeze `now()` at the current time until `unfreeze()`; nesting keeps the outer instant. */
+export function freeze(): number {
+  if (frozenAt === 0) frozenAt = Date.now();
+  return frozenAt;
+}
+
+export function unfreeze(): void {
+  frozenAt = 0;
+}
+
+export function lru(): number {
+  return lruClock;
+}
+
+export function refreshLru(): void {
+  lruClock = Math.floor(Date.now() / 1000) & LRU_CLOCK_MAX;
+}
+
+/** Seconds elapsed since an LRU stamp, handling the 24-bit wrap like Redis. */
+export function idleSeconds(stamp: number): number {
+  const c = lruClock;
+  return c >= stamp ? c - stamp : c + (LRU_CLOCK_MAX - stamp);
+}

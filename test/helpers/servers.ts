@@ -1,0 +1,154 @@
+/**
+ * Start servers for tests: Redoubt in-process (fast, the embedding API) or as a
+ * real process (the CLI), and a real redis-server for differential tests. Every
+ * process is stopped by PID; ports are loopback only.
+ */
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer as createNetServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type CreateServerOptions, createServer, type RedoubtServer } from '../../src/index.js';
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+export const BIN = join(ROOT, 'bin');
+
+export function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const s = createNetServer();
+    s.listen(0, '127.0.0.1', () => {
+      const a = s.address();
+      const port = typeof a === 'object' && a !== null ? a.port : 0;
+      s.close(() => res(port));
+    });
+    s.once('error', rej);
+  });
+}
+
+export interface Running {
+  port: number;
+  host: string;
+  stop(): Promise<void>;
+}
+
+/** Redoubt in this process, on a free loopback port. */
+export async function startRedoubt(
+  options: CreateServerOptions = {},
+): Promise<Running & { handle: RedoubtServer }> {
+  const handle = await createServer({ port: 0, bind: '127.0.0.1', ...options }).listen();
+  const { host, port } = handle.address();
+  return { host, port, handle, stop: () => handle.close() };
+}
+
+export interface RunningProcess extends Running {
+  pid: number;
+  child: ChildProcess;
+  /** Everything the process printed so far (stdout + stderr). */
+  output(): string;
+  /** Resolves with the exit code once the process has exited. */
+  exited: Promise<number | null>;
+}
+
+/** Spawn a server process and wait for "Ready to accept connections". */
+export async function spawnServer(
+  command: string,
+  args: readonly string[],
+  port: number,
+  opts: { timeoutMs?: number; cwd?: string; env?: NodeJS.ProcessEnv; waitReady?: boolean } = {},
+): Promise<RunningProcess> {
+  const child = spawn(command, args, {
+    cwd: opts.cwd ?? ROOT,
+    env: opts.env ?? process.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout?.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
+  child.stderr?.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
+  const exited = new Promise<number | null>((res) => child.once('exit', (code) => res(code)));
+  const pid = child.pid as number;
+  const stop = async (): Promise<void> => {
+    if (child.exitCode === null && child.signalCode === null) {
+      process.kill(pid, 'SIGTERM');
+      const t = setTimeout(() => {
+        if (child.exitCode === null) process.kill(pid, 'SIGKILL');
+      }, 5000);
+      await exited;
+      clearTimeout(t);
+    }
+  };
+  const running: RunningProcess = { pid, child, port, host: '127.0.0.1', output: () => out, exited, stop };
+  if (opts.waitReady === false) return running;
+  const deadline = Date.now() + (opts.timeoutMs ?? 15000);
+  while (!out.includes('Ready to accept connections')) {
+    if (child.exitCode !== null) throw new Error(`${command} exited with ${child.exitCode}:\n${out}`);
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`${command} did not become ready:\n${out}`);
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return running;
+}
+
+/** `bin/redoubt-server` as a real process on a free port. */
+export async function startRedoubtProcess(
+  args: readonly string[] = [],
+  opts: { port?: number } = {},
+): Promise<RunningProcess> {
+  const port = opts.port ?? (await freePort());
+  return spawnServer(join(BIN, 'redoubt-server'), [...args, '--port', String(port)], port);
+}
+
+let redisChecked: string | null | undefined;
+
+/** Path of redis-server, or null. With REDOUBT_REQUIRE_REDIS=1 a missing server is an error. */
+export function redisServerPath(): string | null {
+  if (redisChecked === undefined) {
+    try {
+      redisChecked =
+        execFileSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' }).trim() || null;
+    } catch {
+      redisChecked = null;
+    }
+  }
+  if (redisChecked === null && process.env.REDOUBT_REQUIRE_REDIS === '1') {
+    throw new Error('redis-server is required (REDOUBT_REQUIRE_REDIS=1) but not on PATH');
+  }
+  return redisChecked;
+}
+
+/** A real redis-server, persistence off, on a free loopback port; null when not installed. */
+export async function startRedis(extra: readonly string[] = []): Promise<RunningProcess | null> {
+  const bin = redisServerPath();
+  if (bin === null) return null;
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'redoubt-redis-'));
+  const running = await spawnServer(
+    bin,
+    [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--dir',
+      dir,
+      ...extra,
+    ],
+    port,
+  );
+  const stop = running.stop;
+  running.stop = async () => {
+    await stop();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  return running;
+}
