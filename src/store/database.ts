@@ -1,7 +1,7 @@
 import { ERR } from '../commands/errors.js';
 import { lru, now } from '../util/clock.js';
 import { type Linked, randomTag, ScanIndex } from './scan-index.js';
-import type { DataObject, Value } from './value.js';
+import { DataObject, type Value } from './value.js';
 
 /** Entry.meta layout: bits 0-23 LRU clock (or LFU data), bits 24+ flags. */
 const LRU_MASK = 0xffffff;
@@ -90,13 +90,52 @@ export class Database {
     return this.lookup(key)?.value;
   }
 
-  /** A string value, null when missing; WRONGTYPE for other types. */
+  /**
+   * A string value as a latin1 string, null when missing; WRONGTYPE for other
+   * types. A value held as bytes (after in-place writes) is converted back once.
+   */
   getString(key: string): string | null {
     const e = this.lookup(key);
     if (e === undefined) return null;
     const v = e.value;
-    if (typeof v !== 'string') throw ERR.wrongType;
+    if (typeof v === 'string') return v;
+    if (v instanceof DataObject) throw ERR.wrongType;
+    const s = v.latin1Slice(0, v.length);
+    e.value = s;
+    return s;
+  }
+
+  /** A string value in whichever representation it has (read-only bit commands). */
+  getStringOrBytes(key: string): string | Buffer | null {
+    const e = this.lookup(key);
+    if (e === undefined) return null;
+    const v = e.value;
+    if (v instanceof DataObject) throw ERR.wrongType;
     return v;
+  }
+
+  /**
+   * A string value as a mutable Buffer for in-place writes (converted once and
+   * kept as bytes), null when missing; WRONGTYPE for other types. After writing,
+   * call `touchWritten(key)`; to grow the value, store a new Buffer with `set`.
+   */
+  getBytes(key: string): Buffer | null {
+    const e = this.lookup(key);
+    if (e === undefined) return null;
+    const v = e.value;
+    if (v instanceof DataObject) throw ERR.wrongType;
+    if (typeof v !== 'string') return v;
+    const b = Buffer.from(v, 'latin1');
+    e.value = b;
+    e.meta |= F_RAW;
+    return b;
+  }
+
+  /** Record an in-place modification of a key's value (WATCH, dirty counters). */
+  touchWritten(key: string): void {
+    const e = this.map.get(key);
+    if (e !== undefined) e.meta |= F_RAW;
+    this.observer.modified(this, key);
   }
 
   /** An object of class `cls`, null when missing; WRONGTYPE for other types. */

@@ -1,7 +1,9 @@
 /**
  * Values held in the keyspace. A string value is a latin1 "binary" JS string (one
- * char per byte), which V8 stores compactly and compares fast. Every other type is
- * an object extending `DataObject`.
+ * char per byte), which V8 stores compactly and compares fast; a string being
+ * mutated in place (SETBIT, SETRANGE, BITFIELD) is held as a Buffer instead, so
+ * each such write is O(1) rather than a copy. Every other type is an object
+ * extending `DataObject`.
  */
 export type TypeName = 'string' | 'list' | 'set' | 'zset' | 'hash' | 'stream';
 
@@ -13,8 +15,18 @@ export abstract class DataObject {
   abstract clone(): DataObject;
 }
 
-export type Value = string | DataObject;
+export type Value = string | Buffer | DataObject;
 
 export function typeOf(v: Value): TypeName {
-  return typeof v === 'string' ? 'string' : v.type;
+  return v instanceof DataObject ? v.type : 'string';
+}
+
+/** True for both string representations. */
+export function isString(v: Value): v is string | Buffer {
+  return !(v instanceof DataObject);
+}
+
+/** Length in bytes of a string value. */
+export function stringLength(v: string | Buffer): number {
+  return v.length;
 }
