@@ -1,0 +1,215 @@
+#!/usr/bin/env node
+/**
+ * `npm run bench`: redis-benchmark against Redoubt and a real redis-server, side by
+ * side on loopback, persistence off. Servers are pinned to one core and
+ * redis-benchmark to the other; Redoubt is warmed up first (V8's JIT); the two
+ * servers are measured alternately, several rounds, and medians are reported:
+ * requests/s, the Redoubt/Redis ratio, and each server's CPU time per request read
+ * from /proc/<pid>/stat. Then resident memory after loading 1 M keys with 100-byte
+ * values into each.
+ *
+ * Options (environment): BENCH_ROUNDS (3), BENCH_REQUESTS_P1 (200000),
+ * BENCH_REQUESTS_P16 (1000000), BENCH_CLIENTS (50), BENCH_SKIP_MEMORY=1,
+ * BENCH_TESTS (set,get,incr,mset), BENCH_JSON (path for machine-readable results).
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { cpus, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
+const env = process.env;
+const ROUNDS = Number(env.BENCH_ROUNDS ?? 3);
+const N_P1 = Number(env.BENCH_REQUESTS_P1 ?? 200000);
+const N_P16 = Number(env.BENCH_REQUESTS_P16 ?? 1000000);
+const CLIENTS = Number(env.BENCH_CLIENTS ?? 50);
+const TESTS = (env.BENCH_TESTS ?? 'set,get,incr,mset').split(',');
+const PIPELINES = (env.BENCH_PIPELINES ?? '1,16').split(',').map(Number);
+const VALUE_SIZE = Number(env.BENCH_VALUE_SIZE ?? 1024);
+const KEYSPACE = 100000;
+const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+
+const ncpu = cpus().length;
+const SERVER_CPU = ncpu > 1 ? String(ncpu - 1) : '0';
+const BENCH_CPU = ncpu > 1 ? '0' : '0';
+const haveTaskset = (() => {
+  try {
+    execFileSync('taskset', ['-c', '0', 'true']);
+    return true;
+  } catch {
+    return false;
+  }
+})();
+const pin = (cpu, cmd, args) => (haveTaskset ? ['taskset', ['-c', cpu, cmd, ...args]] : [cmd, args]);
+
+function freePort() {
+  return new Promise((res, rej) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => res(port));
+    });
+    s.once('error', rej);
+  });
+}
+
+async function startServer(name, cmd, args, port) {
+  const [c, a] = pin(SERVER_CPU, cmd, args);
+  const child = spawn(c, a, { stdio: ['ignore', 'pipe', 'pipe'], cwd: ROOT });
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (out += d));
+  const deadline = Date.now() + 20000;
+  while (!out.includes('Ready to accept connections')) {
+    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`${name} failed to start:\n${out}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  // With taskset in front, the server is the child's child only if taskset forks; it execs, so the PID is the server's.
+  return { name, port, pid: child.pid, child };
+}
+
+function cpuTicks(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return Number(fields[11]) + Number(fields[12]); // utime + stime
+}
+
+function rssBytes(pid) {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) * 1024 : 0;
+}
+
+function benchmark(port, test, pipeline, requests) {
+  const args = ['-h', '127.0.0.1', '-p', String(port), '-c', String(CLIENTS), '-n', String(requests), '-P', String(pipeline), '-d', String(VALUE_SIZE), '-r', String(KEYSPACE), '-t', test, '--csv'];
+  const [c, a] = pin(BENCH_CPU, 'redis-benchmark', args);
+  const out = execFileSync(c, a, { encoding: 'utf8', maxBuffer: 1 << 24 });
+  const line = out
+    .trim()
+    .split('\n')
+    .find((l) => l.startsWith('"') && !l.startsWith('"test"'));
+  if (line === undefined) throw new Error(`unexpected redis-benchmark output:\n${out}`);
+  return Number(line.split(',')[1].replace(/"/g, ''));
+}
+
+function measure(server, test, pipeline, requests) {
+  const before = cpuTicks(server.pid);
+  const rps = benchmark(server.port, test, pipeline, requests);
+  const ticks = cpuTicks(server.pid) - before;
+  return { rps, cpuUsPerReq: ((ticks / CLK_TCK) * 1e6) / requests };
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+function redisCli(port, ...args) {
+  return execFileSync('redis-cli', ['-p', String(port), ...args], { encoding: 'utf8' }).trim();
+}
+
+/** Load `n` keys with `size`-byte values through redis-cli --pipe; returns RSS growth info. */
+function loadKeys(server, file) {
+  const before = rssBytes(server.pid);
+  execFileSync('sh', ['-c', `redis-cli -p ${server.port} --pipe < ${file}`], { stdio: 'ignore', maxBuffer: 1 << 26 });
+  const keys = Number(redisCli(server.port, 'DBSIZE'));
+  return { keys, rssBefore: before, rssAfter: rssBytes(server.pid) };
+}
+
+function makeLoadFile(dir, n, size) {
+  const file = join(dir, 'load.resp');
+  const value = 'x'.repeat(size);
+  const chunks = [];
+  let buf = '';
+  for (let i = 0; i < n; i++) {
+    const key = `key:${String(i).padStart(12, '0')}`;
+    buf += `*3\r\n$3\r\nSET\r\n$${key.length}\r\n${key}\r\n$${size}\r\n${value}\r\n`;
+    if (buf.length > 1 << 20) {
+      chunks.push(buf);
+      buf = '';
+    }
+  }
+  chunks.push(buf);
+  writeFileSync(file, chunks.join(''));
+  return file;
+}
+
+const fmtN = (n) => Math.round(n).toLocaleString('en-US');
+
+async function main() {
+  const work = mkdtempSync(join(tmpdir(), 'redoubt-bench-'));
+  const redoubtPort = await freePort();
+  const redisPort = await freePort();
+  const redoubt = await startServer('redoubt', join(ROOT, 'bin', 'redoubt-server'), ['--port', String(redoubtPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], redoubtPort);
+  const redis = await startServer('redis', 'redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', work], redisPort);
+  const results = [];
+  try {
+    console.log(`redis-benchmark: ${CLIENTS} clients, ${VALUE_SIZE}-byte values, ${KEYSPACE} random keys, ${ROUNDS} rounds; servers on CPU ${SERVER_CPU}, benchmark on CPU ${BENCH_CPU}${haveTaskset ? '' : ' (taskset missing: not pinned)'}`);
+    // Warm-up: let V8 optimise the hot paths before measuring.
+    for (const test of TESTS) for (const p of PIPELINES) benchmark(redoubt.port, test, p, p === 1 ? N_P1 / 4 : N_P16 / 4);
+    for (const p of PIPELINES) {
+      for (const test of TESTS) {
+        const n = p === 1 ? N_P1 : N_P16;
+        const runs = { redoubt: [], redis: [] };
+        for (let r = 0; r < ROUNDS; r++) {
+          runs.redoubt.push(measure(redoubt, test, p, n));
+          runs.redis.push(measure(redis, test, p, n));
+        }
+        const row = {
+          test: test.toUpperCase(),
+          pipeline: p,
+          redoubtRps: median(runs.redoubt.map((x) => x.rps)),
+          redisRps: median(runs.redis.map((x) => x.rps)),
+          redoubtCpuUs: median(runs.redoubt.map((x) => x.cpuUsPerReq)),
+          redisCpuUs: median(runs.redis.map((x) => x.cpuUsPerReq)),
+        };
+        row.ratio = row.redoubtRps / row.redisRps;
+        row.cpuRatio = row.redoubtCpuUs / row.redisCpuUs;
+        results.push(row);
+        console.log(
+          `${row.test.padEnd(5)} P${String(p).padEnd(3)} redoubt ${fmtN(row.redoubtRps).padStart(9)} rps  redis ${fmtN(row.redisRps).padStart(9)} rps  ratio ${row.ratio.toFixed(2)}   cpu/req redoubt ${row.redoubtCpuUs.toFixed(2)} us  redis ${row.redisCpuUs.toFixed(2)} us  (x${row.cpuRatio.toFixed(2)})`,
+        );
+      }
+    }
+    const summary = {};
+    for (const p of PIPELINES) {
+      const rows = results.filter((r) => r.pipeline === p);
+      summary[`P${p}`] = { medianRatio: median(rows.map((r) => r.ratio)), medianCpuRatio: median(rows.map((r) => r.cpuRatio)) };
+      console.log(`median over tests at P${p}: throughput ratio ${summary[`P${p}`].medianRatio.toFixed(2)}, CPU per request x${summary[`P${p}`].medianCpuRatio.toFixed(2)} of Redis`);
+    }
+    if (env.BENCH_SKIP_MEMORY !== '1') {
+      redisCli(redoubt.port, 'FLUSHALL');
+      redisCli(redis.port, 'FLUSHALL');
+      const file = makeLoadFile(work, 1000000, 100);
+      const mem = {};
+      for (const s of [redoubt, redis]) {
+        const r = loadKeys(s, file);
+        // Let the server settle (V8 may still be sweeping) before reading RSS.
+        await new Promise((res) => setTimeout(res, 2000));
+        mem[s.name] = { keys: r.keys, rss: rssBytes(s.pid), rssBefore: r.rssBefore };
+        console.log(`memory ${s.name.padEnd(7)} ${r.keys} keys: RSS ${(mem[s.name].rss / 1048576).toFixed(1)} MB (empty: ${(r.rssBefore / 1048576).toFixed(1)} MB)`);
+      }
+      summary.memoryRatio = mem.redoubt.rss / mem.redis.rss;
+      summary.memory = mem;
+      console.log(`memory ratio (RSS, 1 M keys x 100 B): ${summary.memoryRatio.toFixed(2)}`);
+    }
+    if (env.BENCH_JSON) {
+      mkdirSync(dirname(env.BENCH_JSON), { recursive: true });
+      writeFileSync(env.BENCH_JSON, JSON.stringify({ date: new Date().toISOString(), node: process.version, results, summary }, null, 2));
+    }
+  } finally {
+    for (const s of [redoubt, redis]) {
+      try {
+        process.kill(s.pid, 'SIGKILL');
+      } catch {}
+    }
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
