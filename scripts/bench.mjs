@@ -82,7 +82,25 @@ function rssBytes(pid) {
 }
 
 function benchmark(port, test, pipeline, requests) {
-  const args = ['-h', '127.0.0.1', '-p', String(port), '-c', String(CLIENTS), '-n', String(requests), '-P', String(pipeline), '-d', String(VALUE_SIZE), '-r', String(KEYSPACE), '-t', test, '--csv'];
+  const args = [
+    '-h',
+    '127.0.0.1',
+    '-p',
+    String(port),
+    '-c',
+    String(CLIENTS),
+    '-n',
+    String(requests),
+    '-P',
+    String(pipeline),
+    '-d',
+    String(VALUE_SIZE),
+    '-r',
+    String(KEYSPACE),
+    '-t',
+    test,
+    '--csv',
+  ];
   const [c, a] = pin(BENCH_CPU, 'redis-benchmark', args);
   const out = execFileSync(c, a, { encoding: 'utf8', maxBuffer: 1 << 24 });
   const line = out
@@ -113,7 +131,10 @@ function redisCli(port, ...args) {
 /** Load `n` keys with `size`-byte values through redis-cli --pipe; returns RSS growth info. */
 function loadKeys(server, file) {
   const before = rssBytes(server.pid);
-  execFileSync('sh', ['-c', `redis-cli -p ${server.port} --pipe < ${file}`], { stdio: 'ignore', maxBuffer: 1 << 26 });
+  execFileSync('sh', ['-c', `redis-cli -p ${server.port} --pipe < ${file}`], {
+    stdio: 'ignore',
+    maxBuffer: 1 << 26,
+  });
   const keys = Number(redisCli(server.port, 'DBSIZE'));
   return { keys, rssBefore: before, rssAfter: rssBytes(server.pid) };
 }
@@ -142,13 +163,26 @@ async function main() {
   const work = mkdtempSync(join(tmpdir(), 'redoubt-bench-'));
   const redoubtPort = await freePort();
   const redisPort = await freePort();
-  const redoubt = await startServer('redoubt', join(ROOT, 'bin', 'redoubt-server'), ['--port', String(redoubtPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], redoubtPort);
-  const redis = await startServer('redis', 'redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', work], redisPort);
+  const redoubt = await startServer(
+    'redoubt',
+    join(ROOT, 'bin', 'redoubt-server'),
+    ['--port', String(redoubtPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    redoubtPort,
+  );
+  const redis = await startServer(
+    'redis',
+    'redis-server',
+    ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', work],
+    redisPort,
+  );
   const results = [];
   try {
-    console.log(`redis-benchmark: ${CLIENTS} clients, ${VALUE_SIZE}-byte values, ${KEYSPACE} random keys, ${ROUNDS} rounds; servers on CPU ${SERVER_CPU}, benchmark on CPU ${BENCH_CPU}${haveTaskset ? '' : ' (taskset missing: not pinned)'}`);
+    console.log(
+      `redis-benchmark: ${CLIENTS} clients, ${VALUE_SIZE}-byte values, ${KEYSPACE} random keys, ${ROUNDS} rounds; servers on CPU ${SERVER_CPU}, benchmark on CPU ${BENCH_CPU}${haveTaskset ? '' : ' (taskset missing: not pinned)'}`,
+    );
     // Warm-up: let V8 optimise the hot paths before measuring.
-    for (const test of TESTS) for (const p of PIPELINES) benchmark(redoubt.port, test, p, p === 1 ? N_P1 / 4 : N_P16 / 4);
+    for (const test of TESTS)
+      for (const p of PIPELINES) benchmark(redoubt.port, test, p, p === 1 ? N_P1 / 4 : N_P16 / 4);
     for (const p of PIPELINES) {
       for (const test of TESTS) {
         const n = p === 1 ? N_P1 : N_P16;
@@ -176,8 +210,13 @@ async function main() {
     const summary = {};
     for (const p of PIPELINES) {
       const rows = results.filter((r) => r.pipeline === p);
-      summary[`P${p}`] = { medianRatio: median(rows.map((r) => r.ratio)), medianCpuRatio: median(rows.map((r) => r.cpuRatio)) };
-      console.log(`median over tests at P${p}: throughput ratio ${summary[`P${p}`].medianRatio.toFixed(2)}, CPU per request x${summary[`P${p}`].medianCpuRatio.toFixed(2)} of Redis`);
+      summary[`P${p}`] = {
+        medianRatio: median(rows.map((r) => r.ratio)),
+        medianCpuRatio: median(rows.map((r) => r.cpuRatio)),
+      };
+      console.log(
+        `median over tests at P${p}: throughput ratio ${summary[`P${p}`].medianRatio.toFixed(2)}, CPU per request x${summary[`P${p}`].medianCpuRatio.toFixed(2)} of Redis`,
+      );
     }
     if (env.BENCH_SKIP_MEMORY !== '1') {
       redisCli(redoubt.port, 'FLUSHALL');
@@ -189,7 +228,9 @@ async function main() {
         // Let the server settle (V8 may still be sweeping) before reading RSS.
         await new Promise((res) => setTimeout(res, 2000));
         mem[s.name] = { keys: r.keys, rss: rssBytes(s.pid), rssBefore: r.rssBefore };
-        console.log(`memory ${s.name.padEnd(7)} ${r.keys} keys: RSS ${(mem[s.name].rss / 1048576).toFixed(1)} MB (empty: ${(r.rssBefore / 1048576).toFixed(1)} MB)`);
+        console.log(
+          `memory ${s.name.padEnd(7)} ${r.keys} keys: RSS ${(mem[s.name].rss / 1048576).toFixed(1)} MB (empty: ${(r.rssBefore / 1048576).toFixed(1)} MB)`,
+        );
       }
       summary.memoryRatio = mem.redoubt.rss / mem.redis.rss;
       summary.memory = mem;
@@ -197,7 +238,10 @@ async function main() {
     }
     if (env.BENCH_JSON) {
       mkdirSync(dirname(env.BENCH_JSON), { recursive: true });
-      writeFileSync(env.BENCH_JSON, JSON.stringify({ date: new Date().toISOString(), node: process.version, results, summary }, null, 2));
+      writeFileSync(
+        env.BENCH_JSON,
+        JSON.stringify({ date: new Date().toISOString(), node: process.version, results, summary }, null, 2),
+      );
     }
   } finally {
     for (const s of [redoubt, redis]) {

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Config } from './config/config.js';
+import { strerror } from './config/kinds.js';
 import {
   ConfigFileError,
   type ConfigLine,
@@ -13,7 +14,7 @@ import {
   parseConfigText,
   readConfigFile,
 } from './config/parser.js';
-import { fileSink, Logger, type LogLevel, stdoutSink } from './core/logger.js';
+import { fileSink, Logger, type LogLevel, type LogSink, stdoutSink } from './core/logger.js';
 import { Server } from './core/server.js';
 import { REDIS_COMPAT_VERSION, VERSION } from './core/version.js';
 
@@ -52,14 +53,14 @@ export async function runServer(argv: readonly string[]): Promise<number> {
   let config: Config;
   let configPath: string | undefined;
   try {
-    const { configFile, overrides } = parseCommandLine(argv);
-    let lines: ConfigLine[] = [];
-    if (configFile === '-') {
-      lines = parseConfigText(readFileSync(0, 'latin1'), '(stdin)');
-    } else if (configFile !== undefined) {
+    // Redis's order: the file, then standard input, then the command-line options.
+    const { configFile, stdin, overrides } = parseCommandLine(argv);
+    const lines: ConfigLine[] = [];
+    if (configFile !== undefined) {
       configPath = resolve(configFile);
-      lines = readConfigFile(configPath);
+      lines.push(...readConfigFile(configPath));
     }
+    if (stdin) lines.push(...parseConfigText(readFileSync(0, 'latin1'), '(stdin)'));
     config = Config.fromLines([...lines, ...overrides]);
     config.configFile = configPath;
   } catch (err) {
@@ -70,7 +71,19 @@ export async function runServer(argv: readonly string[]): Promise<number> {
     throw err;
   }
   const logfile = config.get<string>('logfile');
-  const logger = new Logger(logfile === '' ? stdoutSink : fileSink(logfile));
+  let sink: LogSink = stdoutSink;
+  try {
+    // Relative to `dir`, where Redis (which chdirs there) opens it.
+    if (logfile !== '') sink = fileSink(resolve(config.get<string>('dir'), logfile));
+  } catch (err) {
+    process.stderr.write(
+      new ConfigFileError(configPath ?? '', 0, '', `Can't open the log file: ${strerror(err)}`).report(
+        VERSION,
+      ),
+    );
+    return 1;
+  }
+  const logger = new Logger(sink);
   logger.level = config.get<LogLevel>('loglevel');
   logger.warning('oO0OoO0OoO0Oo Redoubt is starting oO0OoO0OoO0Oo');
   logger.warning(
@@ -86,6 +99,10 @@ export async function runServer(argv: readonly string[]): Promise<number> {
     server = new Server(config, logger);
     await server.listen();
   } catch (err) {
+    if (err instanceof ConfigFileError) {
+      process.stderr.write(err.report(VERSION));
+      return 1;
+    }
     logger.warning(`Failed to start: ${err instanceof Error ? err.message : String(err)}, aborting.`);
     return 1;
   }

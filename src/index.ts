@@ -12,6 +12,7 @@
  * in a config file. Unlike redis.conf, `port: 0` here means "any free port" (as
  * Node's `listen(0)`); use `bind: ''` for no TCP listener.
  */
+import { resolve } from 'node:path';
 import { Config } from './config/config.js';
 import { ConfigFileError, type ConfigLine, readConfigFile } from './config/parser.js';
 import { fileSink, Logger, type LogSink, nullSink, stdoutSink } from './core/logger.js';
@@ -66,11 +67,11 @@ export function createServer(options: CreateServerOptions = {}): RedoubtServer {
     lines.push({ name, args, file: '(createServer options)', line: 0, text: `${name} ${args.join(' ')}` });
   }
   const config = Config.fromLines(lines);
-  if (options.configFile !== undefined) config.configFile = options.configFile;
+  if (options.configFile !== undefined) config.configFile = resolve(options.configFile);
   const logfile = config.get<string>('logfile');
   const sink: LogSink =
     logfile !== ''
-      ? fileSink(logfile)
+      ? fileSink(resolve(config.get<string>('dir'), logfile))
       : options.log === 'stdout'
         ? stdoutSink
         : typeof options.log === 'object'

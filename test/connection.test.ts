@@ -24,6 +24,7 @@ describe('connection commands (differential)', () => {
       ['SELECT', '16'],
       ['SELECT', '-1'],
       ['SELECT', 'x'],
+      ['SELECT', '99999999999'],
       ['SELECT', '0'],
       ['nosuchcommand', 'a', 'b'],
       ['nosuchcommand'],

@@ -43,7 +43,10 @@ describe('command table consistency', () => {
 
   it('every command has a handler, or subcommands that all have one', () => {
     for (const [name, s] of walk(ALL_COMMANDS)) {
-      assert.ok(s.handler !== undefined || (s.subcommands?.length ?? 0) > 0, `${name} has neither a handler nor subcommands`);
+      assert.ok(
+        s.handler !== undefined || (s.subcommands?.length ?? 0) > 0,
+        `${name} has neither a handler nor subcommands`,
+      );
       assert.equal(s.name, s.name.toLowerCase(), `${name} must be lower case`);
     }
   });
@@ -52,11 +55,13 @@ describe('command table consistency', () => {
     for (const [name, s] of walk(ALL_COMMANDS)) {
       const refs = keyArgs(s.args);
       const n = s.keySpecs?.length ?? 0;
-      for (const r of refs) assert.ok(r >= 0 && r < n, `${name}: a key argument points at key spec ${r}, which does not exist`);
+      for (const r of refs)
+        assert.ok(r >= 0 && r < n, `${name}: a key argument points at key spec ${r}, which does not exist`);
       if (s.args !== undefined) {
         for (let i = 0; i < n; i++) {
           const notKey = s.keySpecs?.[i]?.flags.includes('not_key') === true;
-          if (!notKey) assert.ok(refs.includes(i), `${name}: key spec ${i} is not referenced by any key argument`);
+          if (!notKey)
+            assert.ok(refs.includes(i), `${name}: key spec ${i} is not referenced by any key argument`);
         }
       }
     }

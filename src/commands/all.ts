@@ -2,8 +2,21 @@
  * Every command group's specs, in one list: the registry builds the command table
  * from it. Adding a group means adding its file here.
  */
+import { bitmapCommands } from './bitmap.js';
 import { commandCommands } from './command.js';
+import { configCommands } from './config.js';
 import { connectionCommands } from './connection.js';
+import { genericCommands } from './generic.js';
+import { serverCommands } from './server.js';
 import type { CommandSpec } from './spec.js';
+import { stringCommands } from './string.js';
 
-export const ALL_COMMANDS: readonly CommandSpec[] = [...connectionCommands, ...commandCommands];
+export const ALL_COMMANDS: readonly CommandSpec[] = [
+  ...connectionCommands,
+  ...commandCommands,
+  ...genericCommands,
+  ...stringCommands,
+  ...bitmapCommands,
+  ...serverCommands,
+  ...configCommands,
+];

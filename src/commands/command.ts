@@ -246,8 +246,9 @@ export function commandInfo(cmd: Command): Reply {
     cmd.keyStep,
     new SetReply(cmd.categoryNames().map((n) => status(`@${n}`))),
     new SetReply([...(cmd.spec.tips ?? [])]),
-    cmd.keySpecs.map(keySpecReply),
-    cmd.subcommands === undefined ? [] : [...cmd.subcommands.values()].map(commandInfo),
+    // Redis 7.0 sends these as RESP3 sets.
+    new SetReply(cmd.keySpecs.map(keySpecReply)),
+    cmd.subcommands === undefined ? new SetReply([]) : [...cmd.subcommands.values()].map(commandInfo),
   ];
 }
 
@@ -301,11 +302,8 @@ export function commandDocs(cmd: Command): Reply {
   if (s.docFlags !== undefined) out.push('doc_flags', new SetReply(s.docFlags.map(status)));
   if (s.deprecatedSince !== undefined) out.push('deprecated_since', s.deprecatedSince);
   if (s.replacedBy !== undefined) out.push('replaced_by', s.replacedBy);
-  if (s.history !== undefined)
-    out.push(
-      'history',
-      s.history.map(([v, d]) => [v, d]),
-    );
+  // Redis 7.0 sends the history as a RESP3 set.
+  if (s.history !== undefined) out.push('history', new SetReply(s.history.map(([v, d]) => [v, d])));
   if (s.args !== undefined) out.push('arguments', s.args.map(argDocs));
   if (cmd.subcommands !== undefined) {
     const subs: Reply[] = [];

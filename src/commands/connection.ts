@@ -18,7 +18,7 @@ import {
 import { REDIS_COMPAT_VERSION } from '../core/version.js';
 import { MapReply, NO_REPLY, OK, PONG, type Reply, StatusReply, VerbatimReply } from '../protocol/reply.js';
 import { parseInt64Number } from '../util/number.js';
-import { ERR, errorText } from './errors.js';
+import { ERR, errorText, valueOutOfRange } from './errors.js';
 import { helpReply } from './help.js';
 import type { CommandSpec } from './spec.js';
 
@@ -447,7 +447,8 @@ function pingCommand(c: Client, argv: string[]): Reply {
 /** A C `int` argument (getIntFromObjectOrReply). */
 export function parseCInt(s: string): number {
   const v = parseInt64Number(s);
-  if (v === undefined || v > 2147483647 || v < -2147483648) throw ERR.notInteger;
+  if (v === undefined) throw ERR.notInteger;
+  if (v > 2147483647 || v < -2147483648) throw valueOutOfRange(-2147483648, 2147483647);
   return v;
 }
 

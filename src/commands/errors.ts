@@ -8,7 +8,12 @@ import { ErrorReply } from '../protocol/reply.js';
 const e = (message: string): ErrorReply => new ErrorReply(message);
 
 /** Redis truncates user text in error messages with `%.128s`. */
-export const clip = (s: string, n = 128): string => (s.length > n ? s.slice(0, n) : s);
+export const clip = (s: string, n = 128): string => {
+  // C's %s also stops at a NUL byte.
+  const nul = s.indexOf('\0');
+  const end = nul === -1 ? n : Math.min(nul, n);
+  return s.length > end ? s.slice(0, end) : s;
+};
 
 export const ERR = {
   // Shared errors (server.c `createSharedObjects`).
@@ -69,3 +74,78 @@ export const invalidExpireTime = (command: string): ErrorReply =>
   e(`ERR invalid expire time in '${command}' command`);
 
 export const errorText = (message: string): ErrorReply => e(message);
+
+// ---- generic (keyspace) commands: expire.c, object.c, db.c ----
+
+/** `%s` of a C string stops at the first NUL byte. */
+export const cString = (s: string): string => {
+  const nul = s.indexOf('\0');
+  return nul === -1 ? s : s.slice(0, nul);
+};
+
+/**
+ * `addReplyErrorFormat`: the formatted text is trimmed of CR/LF at both ends (the
+ * encoder turns the ones left inside into spaces).
+ */
+const formatted = (message: string): ErrorReply => e(message.replace(/^[\r\n]+|[\r\n]+$/g, ''));
+
+export const unsupportedOption = (opt: string): ErrorReply =>
+  formatted(`ERR Unsupported option ${cString(opt)}`);
+
+export const GENERIC_ERR = {
+  expireNxAndOthers: e('ERR NX and XX, GT or LT options at the same time are not compatible'),
+  expireGtAndLt: e('ERR GT and LT options at the same time are not compatible'),
+  lfuNotSelected: e(
+    'ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.',
+  ),
+  lfuSelected: e(
+    'ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.',
+  ),
+} as const;
+
+/** `getRangeLongFromObjectOrReply` without a custom message (e.g. a C `int` argument). */
+export const valueOutOfRange = (min: number | bigint, max: number | bigint): ErrorReply =>
+  e(`ERR value is out of range, value must between ${min} and ${max}`);
+
+/** String commands (t_string.c). */
+export const ERR_STRING = {
+  offsetOutOfRange: e('ERR offset is out of range'),
+  decrementOverflow: e('ERR decrement would overflow'),
+  lcsNotStrings: e('ERR The specified keys must contain string values'),
+  lcsLenAndIdx: e('ERR If you want both the length and indexes, please just use IDX.'),
+  lcsTooMuchMemory: e('ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len'),
+  lcsAllocFailed: e('ERR Insufficient memory, failed allocating transient memory for LCS'),
+} as const;
+
+/** Bitmap commands (bitops.c). */
+export const ERR_BITMAP = {
+  bitArgument: e('ERR The bit argument must be 1 or 0.'),
+  bitopNotSingleKey: e('ERR BITOP NOT must be called with a single source key.'),
+  invalidOverflow: e('ERR Invalid OVERFLOW type specified'),
+  bitfieldType: e(
+    'ERR Invalid bitfield type. Use something like i16 u8. Note that u64 is not supported but i64 is.',
+  ),
+  bitfieldRoGetOnly: e('ERR BITFIELD_RO only supports the GET subcommand'),
+} as const;
+
+/** Server commands (server.c, slowlog.c, debug.c). */
+export const SERVER_ERR = {
+  slowlogCount: e('ERR count should be greater than or equal to -1'),
+  noShutdownInProgress: e('ERR No shutdown in progress.'),
+  shutdownFailed: e('ERR Errors trying to SHUTDOWN. Check logs.'),
+  monitorDenyBlocking: e("ERR MONITOR isn't allowed for DENY BLOCKING client"),
+  resp2NotSupported: e('ERR RESP2 is not supported by this command'),
+  wrongProtocolType: e(
+    'ERR Wrong protocol type name. Please use one of the following: string|integer|double|bignum|null|array|set|map|attrib|push|verbatim|true|false',
+  ),
+} as const;
+
+/** CONFIG (config.c). The reasons after " - " come from the directive kinds (src/config/kinds.ts). */
+export const configSetUnknown = (name: string): ErrorReply =>
+  e(`ERR Unknown option or number of arguments for CONFIG SET - '${cString(name)}'`);
+export const configSetFailed = (name: string, reason: string): ErrorReply =>
+  e(`ERR CONFIG SET failed (possibly related to argument '${cString(name)}') - ${reason}`);
+export const CONFIG_ERR = {
+  noConfigFile: e('ERR The server is running without a config file'),
+  rewriteFailed: (why: string): ErrorReply => e(`ERR Rewriting config file: ${why}`),
+} as const;

@@ -201,10 +201,25 @@ export class CommandTable {
     return this.ids;
   }
 
+  /**
+   * Names as clients spell them ("SET", "Get") mapped to commands, so the hot path
+   * does one Map lookup instead of lower-casing every request. Bounded, and
+   * rebuilt on rename.
+   */
+  private readonly spelled = new Map<string, Command>();
+
+  private resolveName(name: string): Command | undefined {
+    const hit = this.spelled.get(name);
+    if (hit !== undefined) return hit;
+    const cmd = this.lookupTable.get(name.toLowerCase());
+    if (cmd !== undefined && this.spelled.size < 4096) this.spelled.set(name, cmd);
+    return cmd;
+  }
+
   /** Resolve argv[0] (and argv[1] for containers) as Redis's lookupCommand does. */
   lookup(argv: readonly string[]): Lookup {
     const name = argv[0] as string;
-    const base = this.lookupTable.get(name) ?? this.lookupTable.get(name.toLowerCase());
+    const base = this.resolveName(name);
     if (base === undefined) return { kind: 'unknown' };
     if (base.subcommands === undefined || argv.length === 1) return { kind: 'found', command: base };
     const sub = argv[1] as string;
@@ -245,6 +260,7 @@ export class CommandTable {
     if (to !== '' && this.lookupTable.has(to.toLowerCase())) return 'Target command name already exists';
     this.lookupTable.delete(key);
     if (to !== '') this.lookupTable.set(to.toLowerCase(), cmd);
+    this.spelled.clear();
     return undefined;
   }
 

@@ -1,35 +1,71 @@
 /**
- * The one declarative table of configuration directives. CONFIG GET/SET/REWRITE,
- * the config-file parser, the command-line overrides, `redoubt audit` and the docs
- * all derive from it. Defaults are Redoubt's secure defaults.
+ * The one declarative table of configuration directives: every directive Redis
+ * 7.0 accepts, in redis.conf's section order. CONFIG GET/SET/REWRITE, the
+ * config-file parser, the command-line overrides, `redoubt audit` and
+ * docs/configuration.md (scripts/gen-config-docs.mjs) all derive from it.
+ *
+ * Defaults are Redis 7.0's, except Redoubt's secure defaults: `bind 127.0.0.1
+ * -::1` (Redis: `* -::*`); protected-mode yes and enable-protected-configs /
+ * enable-debug-command / enable-module-command no are Redis's defaults too.
+ * Flags (IMMUTABLE, SENSITIVE, PROTECTED, HIDDEN) are exactly Redis 7.0's.
  */
+
+import type { LogLevel } from '../core/logger.js';
 import type { Server } from '../core/server.js';
-import { bool, ConfigValueError, enumOf, int, type Kind, str, words } from './kinds.js';
+import {
+  type BufferLimits,
+  bindKind,
+  bool,
+  C,
+  clientOutputBufferLimitKind,
+  dirKind,
+  enumOf,
+  flagsEnum,
+  type Int,
+  int,
+  isBaseName,
+  type Kind,
+  notifyKeyspaceEventsKind,
+  numeric,
+  oomScoreAdjValuesKind,
+  percentilesKind,
+  replicaofKind,
+  type SavePoint,
+  saveKind,
+  str,
+} from './kinds.js';
 
 /** Only settable at start-up (config file or command line). */
 export const IMMUTABLE = 1 << 0;
-/** The value is a secret: never logged, redacted by `redoubt audit`. */
+/** The value is a secret: redacted from SLOWLOG and by `redoubt audit`, never logged. */
 export const SENSITIVE = 1 << 1;
-/** CONFIG SET refuses it unless `enable-protected-configs` allows. */
+/** CONFIG SET refuses it unless `enable-protected-configs` allows (yes, or local for loopback/unix clients). */
 export const PROTECTED = 1 << 2;
-/** Not listed by CONFIG GET * (still readable by exact name). */
+/** Not listed by CONFIG GET patterns, only by its exact name (debugging aids). */
 export const HIDDEN = 1 << 3;
-/** May appear several times in a config file; each occurrence adds (save, user...). */
-export const MULTI_LINE = 1 << 4;
 
 export interface Directive<T = unknown> {
   readonly name: string;
+  /** The old name Redis still accepts (slaveof, hash-max-ziplist-entries...); CONFIG GET lists both. */
   readonly alias?: string;
   readonly kind: Kind<T>;
   readonly default: T;
+  /** The value at start-up when it is not a constant (dir: the working directory). */
+  readonly initial?: () => T;
   readonly flags?: number;
+  /** Adjust a parsed value, as Redis does (hz is clamped to 1..500). */
+  readonly normalize?: (value: T) => T;
+  /** Adjust a value CONFIG SET changed, as Redis's apply function does (repl-backlog-size >= 16kb). */
+  readonly adjustOnSet?: (value: T) => T;
   /**
-   * Apply a new value to the running server (at start-up and on CONFIG SET).
-   * Throws ConfigValueError to refuse it; CONFIG SET then restores every value.
+   * Apply a value to the running server: at start-up, and on CONFIG SET when the
+   * value changed. Throws ConfigValueError to refuse it; CONFIG SET then restores
+   * every value of the command.
    */
   readonly apply?: (server: Server, value: T) => void;
-  /** Accepted for compatibility but without effect in Redoubt: why (logged once, documented). */
+  /** Accepted for compatibility but without effect in Redoubt: why (logged once at start-up when set). */
   readonly noEffect?: string;
+  /** What it does in Redoubt (docs). */
   readonly doc?: string;
 }
 
@@ -37,92 +73,545 @@ export function directive<T>(d: Directive<T>): Directive<unknown> {
   return d as Directive<unknown>;
 }
 
-const INT_MAX = 2147483647;
-const LLONG_MAX = Number.MAX_SAFE_INTEGER;
+const { INT_MIN, INT_MAX, UINT_MAX, LONG_MAX, LLONG_MAX, ULLONG_MAX, SSIZE_MAX } = C;
+const MB = 1024 * 1024;
 
-const bindKind = words({
-  validate(args) {
-    if (args.length > 16) throw new ConfigValueError('Too many bind addresses specified.');
-  },
-});
+const protectedAction = enumOf<'no' | 'yes' | 'local'>(['no', 'yes', 'local']);
+const memory = (ctype: 'longlong' | 'ulonglong' | 'size_t' | 'off_t', min: bigint, max: bigint): Kind<Int> =>
+  numeric({ ctype, min, max, memory: true });
+
+// Reasons shared by groups of directives without effect.
+const REPLICATION = 'Redoubt is a single node: there is no replication.';
+const CLUSTER = 'Redoubt is a single node: there is no cluster mode.';
+const NO_TLS = 'TLS listeners are not implemented yet: no TLS port is opened.';
+const ALLOCATOR = 'Memory is managed by the V8 garbage collector, not jemalloc.';
+const ONE_THREAD = 'Redoubt runs on one thread: there are no I/O, background or child threads to tune.';
+const LAZYFREE = 'Deletion is done by the garbage collector; there is no background free thread.';
+const ENCODING = 'Redoubt chooses its own in-memory representation for each type.';
+const NO_PROC_TITLE = 'Redoubt does not change its process title.';
+const NO_SYSLOG = 'Redoubt logs to logfile or standard output only.';
+
+/** Redis's `validateProcTitleTemplate`: known {variables}, non-empty after expansion. */
+function procTitleTemplateError(t: string): string | undefined {
+  const bad = 'template format is invalid or contains unknown variables';
+  const known: Record<string, string> = {
+    title: '',
+    'listen-addr': '*:6379',
+    'server-mode': '',
+    port: '6379',
+    'tls-port': '0',
+    unixsocket: '',
+    'config-file': '',
+  };
+  let out = '';
+  let p = 0;
+  while (p < t.length) {
+    const sv = t.indexOf('{', p);
+    if (sv === -1) {
+      out += t.slice(p);
+      break;
+    }
+    out += t.slice(p, sv);
+    if (sv + 1 >= t.length) return bad;
+    if (t[sv + 1] === '{') {
+      out += '{';
+      p = sv + 2;
+      continue;
+    }
+    const ev = t.indexOf('}', sv + 1);
+    if (ev === -1) return bad;
+    const value = known[t.slice(sv + 1, ev)];
+    if (value === undefined) return bad;
+    out += value;
+    p = ev + 1;
+  }
+  return out.replace(/^ +| +$/g, '') === '' ? bad : undefined;
+}
+
+function hostnameError(v: string): string | undefined {
+  if (v.length >= 256) return 'Hostnames must be less than 256 characters';
+  if (!/^[A-Za-z0-9.-]*$/.test(v))
+    return 'Hostnames may only contain alphanumeric characters, hyphens or dots';
+  return undefined;
+}
+
+const SHUTDOWN_SAVE = 1;
+const SHUTDOWN_NOSAVE = 2;
+const shutdownOnSignal = flagsEnum(
+  [
+    ['default', 0],
+    ['save', SHUTDOWN_SAVE],
+    ['nosave', SHUTDOWN_NOSAVE],
+    ['now', 4],
+    ['force', 8],
+  ],
+  (bits) =>
+    bits & SHUTDOWN_SAVE && bits & SHUTDOWN_NOSAVE
+      ? "shutdown options SAVE and NOSAVE can't be used simultaneously"
+      : undefined,
+);
+
+const rebind = (server: Server): void => server.rebindTcp();
 
 export const DIRECTIVES: readonly Directive<unknown>[] = [
-  directive({
-    name: 'port',
-    kind: int({ min: 0, max: 65535 }),
-    default: 6379,
-    doc: 'TCP port; 0 disables the TCP listener.',
-  }),
-  directive({
+  // ---- NETWORK
+  directive<readonly string[]>({
     name: 'bind',
     kind: bindKind,
     default: ['127.0.0.1', '-::1'],
-    doc: 'Addresses to listen on; a leading "-" makes an address optional.',
+    apply: rebind,
+    doc: 'Addresses to listen on (up to 16); a leading "-" makes an address optional, `""` listens on none. Secure default: loopback only (Redis: `* -::*`). CONFIG SET re-binds the listeners.',
   }),
-  directive({ name: 'protected-mode', kind: bool, default: true }),
-  directive({ name: 'tcp-backlog', kind: int({ min: 0, max: INT_MAX }), default: 511, flags: IMMUTABLE }),
-  directive({ name: 'unixsocket', kind: str(), default: '', flags: IMMUTABLE }),
-  directive({ name: 'unixsocketperm', kind: int({ min: 0, max: 0o777 }), default: 0, flags: IMMUTABLE }),
-  directive({ name: 'timeout', kind: int({ min: 0, max: INT_MAX }), default: 0 }),
-  directive({ name: 'tcp-keepalive', kind: int({ min: 0, max: INT_MAX }), default: 300 }),
-  directive({ name: 'databases', kind: int({ min: 1, max: INT_MAX }), default: 16, flags: IMMUTABLE }),
-  directive({ name: 'maxclients', kind: int({ min: 1, max: INT_MAX }), default: 10000 }),
   directive({
-    name: 'requirepass',
-    kind: str(),
+    name: 'bind-source-addr',
+    kind: str({ emptyIsNull: true }),
     default: '',
-    flags: SENSITIVE,
-    apply: (server, v) => server.setRequirePass(v as string),
+    noEffect: 'Redoubt makes no outgoing connections (replication, cluster bus).',
   }),
   directive({
-    name: 'proto-max-bulk-len',
-    kind: int({ min: 1024 * 1024, max: LLONG_MAX, memory: true }),
-    default: 512 * 1024 * 1024,
+    name: 'protected-mode',
+    kind: bool,
+    default: true,
+    doc: 'When no password is set, only loopback and unix-socket clients are accepted.',
   }),
-  directive({
-    name: 'client-query-buffer-limit',
-    kind: int({ min: 1024 * 1024, max: LLONG_MAX, memory: true }),
-    default: 1024 * 1024 * 1024,
-  }),
-  directive({ name: 'hz', kind: int({ min: 0, max: INT_MAX }), default: 10 }),
-  directive({
-    name: 'loglevel',
-    kind: enumOf(['debug', 'verbose', 'notice', 'warning', 'nothing'] as const),
-    default: 'notice',
-  }),
-  directive({ name: 'logfile', kind: str(), default: '', flags: IMMUTABLE }),
-  directive({ name: 'pidfile', kind: str(), default: '', flags: IMMUTABLE }),
-  directive({ name: 'dir', kind: str({ allowEmpty: false }), default: '.', flags: PROTECTED }),
-  directive({ name: 'dbfilename', kind: str({ allowEmpty: false }), default: 'dump.rdb', flags: PROTECTED }),
   directive({
     name: 'enable-protected-configs',
-    kind: enumOf(['no', 'yes', 'local'] as const),
+    kind: protectedAction,
     default: 'no',
     flags: IMMUTABLE,
+    doc: 'Whether CONFIG SET may change PROTECTED directives (dir, dbfilename): no, yes, or local (loopback and unix-socket clients).',
   }),
   directive({
     name: 'enable-debug-command',
-    kind: enumOf(['no', 'yes', 'local'] as const),
+    kind: protectedAction,
     default: 'no',
     flags: IMMUTABLE,
+    doc: 'Whether DEBUG is allowed: no, yes, or local.',
   }),
   directive({
     name: 'enable-module-command',
-    kind: enumOf(['no', 'yes', 'local'] as const),
+    kind: protectedAction,
     default: 'no',
     flags: IMMUTABLE,
+    doc: 'Whether MODULE is allowed: no, yes, or local.',
   }),
-  directive({ name: 'slowlog-log-slower-than', kind: int({ min: -1, max: LLONG_MAX }), default: 10000 }),
-  directive({ name: 'slowlog-max-len', kind: int({ min: 0, max: LLONG_MAX }), default: 128 }),
-  directive({ name: 'latency-monitor-threshold', kind: int({ min: 0, max: LLONG_MAX }), default: 0 }),
+  directive<Int>({
+    name: 'port',
+    kind: int(0n, 65535n),
+    default: 6379,
+    apply: rebind,
+    doc: 'TCP port; 0 opens no TCP listener. CONFIG SET re-binds the listeners.',
+  }),
   directive({
-    name: 'save',
-    kind: words(),
-    default: ['3600', '1', '300', '100', '60', '10000'],
-    flags: MULTI_LINE,
+    name: 'tcp-backlog',
+    kind: int(0n, INT_MAX),
+    default: 511,
+    flags: IMMUTABLE,
+    doc: 'listen() backlog.',
   }),
-  directive({ name: 'appendonly', kind: bool, default: false }),
-  directive({ name: 'maxmemory', kind: int({ min: 0, max: LLONG_MAX, memory: true }), default: 0 }),
+  directive({
+    name: 'unixsocket',
+    kind: str({ emptyIsNull: true }),
+    default: '',
+    flags: IMMUTABLE,
+    doc: 'Path of a unix socket to listen on.',
+  }),
+  directive({
+    name: 'unixsocketperm',
+    kind: numeric({ ctype: 'uint', min: 0n, max: 0o777n, octal: true }),
+    default: 0,
+    flags: IMMUTABLE,
+    doc: 'Permissions of the unix socket (octal); 0 means 0700 in Redoubt.',
+  }),
+  directive({
+    name: 'timeout',
+    kind: int(0n, INT_MAX),
+    default: 0,
+    doc: 'Close a client idle for this many seconds (0: never).',
+  }),
+  directive({
+    name: 'tcp-keepalive',
+    kind: int(0n, INT_MAX),
+    default: 300,
+    doc: 'TCP keepalive interval in seconds for new connections (0: off).',
+  }),
+  directive({
+    name: 'socket-mark-id',
+    kind: numeric({ ctype: 'uint', min: 0n, max: UINT_MAX }),
+    default: 0,
+    flags: IMMUTABLE,
+    noEffect: 'Node cannot set SO_MARK on its sockets.',
+  }),
+
+  // ---- TLS
+  directive({ name: 'tls-port', kind: int(0n, 65535n), default: 0, noEffect: NO_TLS }),
+  directive({ name: 'tls-cert-file', kind: str({ emptyIsNull: true }), default: '', noEffect: NO_TLS }),
+  directive({ name: 'tls-key-file', kind: str({ emptyIsNull: true }), default: '', noEffect: NO_TLS }),
+  directive({
+    name: 'tls-key-file-pass',
+    kind: str({ emptyIsNull: true }),
+    default: '',
+    flags: SENSITIVE,
+    noEffect: NO_TLS,
+  }),
+  directive({
+    name: 'tls-client-cert-file',
+    kind: str({ emptyIsNull: true }),
+    default: '',
+    noEffect: NO_TLS,
+  }),
+  directive({ name: 'tls-client-key-file', kind: str({ emptyIsNull: true }), default: '', noEffect: NO_TLS }),
+  directive({
+    name: 'tls-client-key-file-pass',
+    kind: str({ emptyIsNull: true }),
+    default: '',
+    flags: SENSITIVE,
+    noEffect: NO_TLS,
+  }),
+  directive({ name: 'tls-dh-params-file', kind: str({ emptyIsNull: true }), default: '', noEffect: NO_TLS }),
+  directive({ name: 'tls-ca-cert-file', kind: str({ emptyIsNull: true }), default: '', noEffect: NO_TLS }),
+  directive({ name: 'tls-ca-cert-dir', kind: str({ emptyIsNull: true }), default: '', noEffect: NO_TLS }),
+  directive({
+    name: 'tls-auth-clients',
+    kind: enumOf(['no', 'yes', 'optional']),
+    default: 'yes',
+    noEffect: NO_TLS,
+  }),
+  directive({ name: 'tls-replication', kind: bool, default: false, noEffect: NO_TLS }),
+  directive({ name: 'tls-cluster', kind: bool, default: false, noEffect: NO_TLS }),
+  directive({ name: 'tls-protocols', kind: str({ emptyIsNull: true }), default: '', noEffect: NO_TLS }),
+  directive({ name: 'tls-ciphers', kind: str({ emptyIsNull: true }), default: '', noEffect: NO_TLS }),
+  directive({ name: 'tls-ciphersuites', kind: str({ emptyIsNull: true }), default: '', noEffect: NO_TLS }),
+  directive({ name: 'tls-prefer-server-ciphers', kind: bool, default: false, noEffect: NO_TLS }),
+  directive({ name: 'tls-session-caching', kind: bool, default: true, noEffect: NO_TLS }),
+  directive({ name: 'tls-session-cache-size', kind: int(0n, INT_MAX), default: 20480, noEffect: NO_TLS }),
+  directive({ name: 'tls-session-cache-timeout', kind: int(0n, INT_MAX), default: 300, noEffect: NO_TLS }),
+
+  // ---- GENERAL
+  directive({
+    name: 'daemonize',
+    kind: bool,
+    default: false,
+    flags: IMMUTABLE,
+    noEffect: 'Node cannot fork: run Redoubt under a service manager (systemd, a container) instead.',
+  }),
+  directive({
+    name: 'supervised',
+    kind: enumOf(['upstart', 'systemd', 'auto', 'no']),
+    default: 'no',
+    flags: IMMUTABLE,
+    noEffect: 'Redoubt sends no readiness notifications to upstart or systemd.',
+  }),
+  directive({
+    name: 'pidfile',
+    kind: str({ emptyIsNull: true }),
+    default: '',
+    flags: IMMUTABLE,
+    doc: 'Write the process id to this file (mode 0600) while running.',
+  }),
+  directive<string>({
+    name: 'loglevel',
+    kind: enumOf(['debug', 'verbose', 'notice', 'warning']),
+    default: 'notice',
+    apply: (server, v) => {
+      server.logger.level = v as LogLevel;
+    },
+    doc: 'Log verbosity: debug, verbose, notice or warning.',
+  }),
+  directive({
+    name: 'logfile',
+    kind: str(),
+    default: '',
+    flags: IMMUTABLE,
+    doc: 'Append the log to this file (created 0600); "" logs to standard output.',
+  }),
+  directive({ name: 'syslog-enabled', kind: bool, default: false, flags: IMMUTABLE, noEffect: NO_SYSLOG }),
+  directive({ name: 'syslog-ident', kind: str(), default: 'redis', flags: IMMUTABLE, noEffect: NO_SYSLOG }),
+  directive({
+    name: 'syslog-facility',
+    kind: enumOf(['user', 'local0', 'local1', 'local2', 'local3', 'local4', 'local5', 'local6', 'local7']),
+    default: 'local0',
+    flags: IMMUTABLE,
+    noEffect: NO_SYSLOG,
+  }),
+  directive({
+    name: 'crash-log-enabled',
+    kind: bool,
+    default: true,
+    noEffect: 'Redoubt installs no crash signal handlers; Node reports its own crashes.',
+  }),
+  directive({
+    name: 'crash-memcheck-enabled',
+    kind: bool,
+    default: true,
+    noEffect: 'Redoubt runs no memory test on crashes.',
+  }),
+  directive({
+    name: 'databases',
+    kind: int(1n, INT_MAX),
+    default: 16,
+    flags: IMMUTABLE,
+    doc: 'Number of databases (SELECT 0 to databases-1).',
+  }),
+  directive({
+    name: 'always-show-logo',
+    kind: bool,
+    default: false,
+    flags: IMMUTABLE,
+    noEffect: 'Redoubt prints no ASCII-art logo.',
+  }),
+  directive({ name: 'set-proc-title', kind: bool, default: true, flags: IMMUTABLE, noEffect: NO_PROC_TITLE }),
+  directive({
+    name: 'proc-title-template',
+    kind: str({ validate: procTitleTemplateError }),
+    default: '{title} {listen-addr} {server-mode}',
+    noEffect: NO_PROC_TITLE,
+  }),
+
+  // ---- SNAPSHOTTING
+  directive<readonly SavePoint[]>({
+    name: 'save',
+    kind: saveKind,
+    default: [
+      [3600, 1],
+      [300, 100],
+      [60, 10000],
+    ],
+    doc: 'Snapshot after `seconds` if at least `changes` writes happened; several pairs allowed; `save ""` disables snapshots.',
+  }),
+  directive({
+    name: 'stop-writes-on-bgsave-error',
+    kind: bool,
+    default: true,
+    doc: 'Refuse writes while the last background save failed.',
+  }),
+  directive({ name: 'rdbcompression', kind: bool, default: true, doc: 'LZF-compress strings in RDB files.' }),
+  directive({
+    name: 'rdbchecksum',
+    kind: bool,
+    default: true,
+    flags: IMMUTABLE,
+    doc: 'Write and verify a CRC64 checksum at the end of RDB files.',
+  }),
+  directive({
+    name: 'sanitize-dump-payload',
+    kind: enumOf(['no', 'yes', 'clients']),
+    default: 'no',
+    doc: 'Deep-check RDB and RESTORE payloads: no, yes, or clients (only for clients that are not replicas).',
+  }),
+  directive({
+    name: 'dbfilename',
+    kind: str({
+      validate: (v) => (isBaseName(v) ? undefined : "dbfilename can't be a path, just a filename"),
+    }),
+    default: 'dump.rdb',
+    flags: PROTECTED,
+    doc: 'File name of the RDB snapshot, inside dir.',
+  }),
+  directive({
+    name: 'rdb-del-sync-files',
+    kind: bool,
+    default: false,
+    noEffect: REPLICATION,
+  }),
+  directive<string>({
+    name: 'dir',
+    kind: dirKind,
+    default: '.',
+    initial: () => {
+      try {
+        return dirKind.parse(['.'], { loading: true, current: process.cwd(), first: true });
+      } catch {
+        return process.cwd();
+      }
+    },
+    flags: PROTECTED,
+    doc: 'Directory of RDB and AOF files, resolved to an absolute path (Redoubt does not chdir). Default: the working directory.',
+  }),
+
+  // ---- REPLICATION
+  directive({
+    name: 'replicaof',
+    alias: 'slaveof',
+    kind: replicaofKind,
+    default: '',
+    flags: IMMUTABLE,
+    noEffect: REPLICATION,
+  }),
+  directive({
+    name: 'masterauth',
+    kind: str({ emptyIsNull: true, binary: true }),
+    default: '',
+    flags: SENSITIVE,
+    noEffect: REPLICATION,
+  }),
+  directive({
+    name: 'masteruser',
+    kind: str({ emptyIsNull: true }),
+    default: '',
+    flags: SENSITIVE,
+    noEffect: REPLICATION,
+  }),
+  directive({
+    name: 'replica-serve-stale-data',
+    alias: 'slave-serve-stale-data',
+    kind: bool,
+    default: true,
+    noEffect: REPLICATION,
+  }),
+  directive({
+    name: 'replica-read-only',
+    alias: 'slave-read-only',
+    kind: bool,
+    default: true,
+    noEffect: REPLICATION,
+  }),
+  directive({ name: 'repl-diskless-sync', kind: bool, default: true, noEffect: REPLICATION }),
+  directive({ name: 'repl-diskless-sync-delay', kind: int(0n, INT_MAX), default: 5, noEffect: REPLICATION }),
+  directive({
+    name: 'repl-diskless-sync-max-replicas',
+    kind: int(0n, INT_MAX),
+    default: 0,
+    noEffect: REPLICATION,
+  }),
+  directive({
+    name: 'repl-diskless-load',
+    kind: enumOf(['disabled', 'on-empty-db', 'swapdb']),
+    default: 'disabled',
+    noEffect: REPLICATION,
+  }),
+  directive({
+    name: 'repl-ping-replica-period',
+    alias: 'repl-ping-slave-period',
+    kind: int(1n, INT_MAX),
+    default: 10,
+    noEffect: REPLICATION,
+  }),
+  directive({ name: 'repl-timeout', kind: int(1n, INT_MAX), default: 60, noEffect: REPLICATION }),
+  directive({ name: 'repl-disable-tcp-nodelay', kind: bool, default: false, noEffect: REPLICATION }),
+  directive({
+    name: 'repl-backlog-size',
+    kind: memory('longlong', 1n, LLONG_MAX),
+    default: MB,
+    adjustOnSet: (v) => (BigInt(v) < 16384n ? 16384 : v),
+    noEffect: REPLICATION,
+  }),
+  directive({
+    name: 'repl-backlog-ttl',
+    kind: numeric({ ctype: 'time_t', min: 0n, max: LONG_MAX }),
+    default: 3600,
+    noEffect: REPLICATION,
+  }),
+  directive({
+    name: 'replica-priority',
+    alias: 'slave-priority',
+    kind: int(0n, INT_MAX),
+    default: 100,
+    noEffect: REPLICATION,
+  }),
+  directive({
+    name: 'propagation-error-behavior',
+    kind: enumOf(['ignore', 'panic', 'panic-on-replicas']),
+    default: 'ignore',
+    noEffect: REPLICATION,
+  }),
+  directive({ name: 'replica-ignore-disk-write-errors', kind: bool, default: false, noEffect: REPLICATION }),
+  directive({ name: 'replica-announced', kind: bool, default: true, noEffect: REPLICATION }),
+  directive({
+    name: 'min-replicas-to-write',
+    alias: 'min-slaves-to-write',
+    kind: int(0n, INT_MAX),
+    default: 0,
+    noEffect: REPLICATION,
+  }),
+  directive({
+    name: 'min-replicas-max-lag',
+    alias: 'min-slaves-max-lag',
+    kind: int(0n, INT_MAX),
+    default: 10,
+    noEffect: REPLICATION,
+  }),
+  directive({
+    name: 'replica-announce-ip',
+    alias: 'slave-announce-ip',
+    kind: str({ emptyIsNull: true }),
+    default: '',
+    noEffect: REPLICATION,
+  }),
+  directive({
+    name: 'replica-announce-port',
+    alias: 'slave-announce-port',
+    kind: int(0n, 65535n),
+    default: 0,
+    noEffect: REPLICATION,
+  }),
+  directive({
+    name: 'replica-ignore-maxmemory',
+    alias: 'slave-ignore-maxmemory',
+    kind: bool,
+    default: true,
+    noEffect: REPLICATION,
+  }),
+  directive({
+    name: 'replica-lazy-flush',
+    alias: 'slave-lazy-flush',
+    kind: bool,
+    default: false,
+    noEffect: REPLICATION,
+  }),
+
+  // ---- KEYS TRACKING
+  directive({
+    name: 'tracking-table-max-keys',
+    kind: numeric({ ctype: 'size_t', min: 0n, max: LONG_MAX }),
+    default: 1000000,
+    doc: 'Most keys remembered for client-side caching invalidation (0: no limit).',
+  }),
+
+  // ---- SECURITY
+  directive({
+    name: 'acllog-max-len',
+    kind: numeric({ ctype: 'ulong', min: 0n, max: LONG_MAX }),
+    default: 128,
+    doc: 'Entries kept by ACL LOG.',
+  }),
+  directive({
+    name: 'aclfile',
+    kind: str(),
+    default: '',
+    flags: IMMUTABLE,
+    doc: 'External ACL file (ACL LOAD / ACL SAVE); then `user` lines in the config file are not allowed.',
+  }),
+  directive<string>({
+    name: 'requirepass',
+    kind: str({ emptyIsNull: true, binary: true }),
+    default: '',
+    flags: SENSITIVE,
+    apply: (server, v) => server.setRequirePass(v),
+    doc: 'Password of the default user (kept as a SHA-256, compared in constant time).',
+  }),
+  directive({
+    name: 'acl-pubsub-default',
+    kind: enumOf(['allchannels', 'resetchannels']),
+    default: 'resetchannels',
+    doc: 'Channel permissions of new ACL users: resetchannels (none) or allchannels.',
+  }),
+
+  // ---- CLIENTS
+  directive({
+    name: 'maxclients',
+    kind: numeric({ ctype: 'uint', min: 1n, max: UINT_MAX }),
+    default: 10000,
+    doc: 'Most simultaneous clients; more are refused with "ERR max number of clients reached".',
+  }),
+
+  // ---- MEMORY MANAGEMENT
+  directive({
+    name: 'maxmemory',
+    kind: memory('ulonglong', 0n, ULLONG_MAX),
+    default: 0,
+    doc: 'Memory limit for the dataset (0: none); past it, maxmemory-policy applies.',
+  }),
   directive({
     name: 'maxmemory-policy',
     kind: enumOf([
@@ -134,7 +623,542 @@ export const DIRECTIVES: readonly Directive<unknown>[] = [
       'allkeys-lfu',
       'allkeys-random',
       'noeviction',
-    ] as const),
+    ]),
     default: 'noeviction',
+    doc: 'What to evict when maxmemory is reached (noeviction: refuse writes with OOM).',
+  }),
+  directive({
+    name: 'maxmemory-samples',
+    kind: int(1n, INT_MAX),
+    default: 5,
+    doc: 'Keys sampled per eviction.',
+  }),
+  directive({
+    name: 'maxmemory-eviction-tenacity',
+    kind: int(0n, 100n),
+    default: 10,
+    doc: 'How long one eviction pass may run (0-100).',
+  }),
+  directive({
+    name: 'active-expire-effort',
+    kind: int(1n, 10n),
+    default: 1,
+    doc: 'Effort of the active expiry cycle (1-10).',
+  }),
+
+  // ---- LAZY FREEING
+  directive({ name: 'lazyfree-lazy-eviction', kind: bool, default: false, noEffect: LAZYFREE }),
+  directive({ name: 'lazyfree-lazy-expire', kind: bool, default: false, noEffect: LAZYFREE }),
+  directive({ name: 'lazyfree-lazy-server-del', kind: bool, default: false, noEffect: LAZYFREE }),
+  directive({ name: 'lazyfree-lazy-user-del', kind: bool, default: false, noEffect: LAZYFREE }),
+  directive({ name: 'lazyfree-lazy-user-flush', kind: bool, default: false, noEffect: LAZYFREE }),
+
+  // ---- THREADED I/O
+  directive({ name: 'io-threads', kind: int(1n, 128n), default: 1, flags: IMMUTABLE, noEffect: ONE_THREAD }),
+  directive({
+    name: 'io-threads-do-reads',
+    kind: bool,
+    default: false,
+    flags: IMMUTABLE,
+    noEffect: ONE_THREAD,
+  }),
+  directive({
+    name: 'server_cpulist',
+    kind: str({ emptyIsNull: true }),
+    default: '',
+    flags: IMMUTABLE,
+    noEffect: ONE_THREAD,
+  }),
+  directive({
+    name: 'bio_cpulist',
+    kind: str({ emptyIsNull: true }),
+    default: '',
+    flags: IMMUTABLE,
+    noEffect: ONE_THREAD,
+  }),
+  directive({
+    name: 'aof_rewrite_cpulist',
+    kind: str({ emptyIsNull: true }),
+    default: '',
+    flags: IMMUTABLE,
+    noEffect: ONE_THREAD,
+  }),
+  directive({
+    name: 'bgsave_cpulist',
+    kind: str({ emptyIsNull: true }),
+    default: '',
+    flags: IMMUTABLE,
+    noEffect: ONE_THREAD,
+  }),
+
+  // ---- KERNEL OOM CONTROL
+  directive({
+    name: 'oom-score-adj',
+    kind: enumOf(['no', 'yes', 'relative', 'absolute'], { relative: 'yes' }),
+    default: 'no',
+    noEffect: 'Redoubt does not write /proc/self/oom_score_adj.',
+  }),
+  directive<readonly [number, number, number]>({
+    name: 'oom-score-adj-values',
+    kind: oomScoreAdjValuesKind,
+    default: [0, 200, 800],
+    noEffect: 'Redoubt does not write /proc/self/oom_score_adj.',
+  }),
+
+  // ---- KERNEL TRANSPARENT HUGEPAGE CONTROL
+  directive({
+    name: 'disable-thp',
+    kind: bool,
+    default: true,
+    flags: IMMUTABLE,
+    noEffect: 'Node gives no control over transparent huge pages.',
+  }),
+
+  // ---- APPEND ONLY MODE
+  directive({
+    name: 'appendonly',
+    kind: bool,
+    default: false,
+    doc: 'Log every write to the append-only file.',
+  }),
+  directive({
+    name: 'appendfilename',
+    kind: str({
+      validate: (v) =>
+        v === ''
+          ? "appendfilename can't be empty"
+          : isBaseName(v)
+            ? undefined
+            : "appendfilename can't be a path, just a filename",
+    }),
+    default: 'appendonly.aof',
+    flags: IMMUTABLE,
+    doc: 'Base name of the AOF files.',
+  }),
+  directive({
+    name: 'appenddirname',
+    kind: str({
+      validate: (v) =>
+        v === ''
+          ? "appenddirname can't be empty"
+          : isBaseName(v)
+            ? undefined
+            : "appenddirname can't be a path, just a dirname",
+    }),
+    default: 'appendonlydir',
+    flags: IMMUTABLE,
+    doc: 'Directory of the AOF files, inside dir.',
+  }),
+  directive({
+    name: 'appendfsync',
+    kind: enumOf(['everysec', 'always', 'no']),
+    default: 'everysec',
+    doc: 'When the AOF is fsynced: everysec, always, or no (left to the OS).',
+  }),
+  directive({
+    name: 'no-appendfsync-on-rewrite',
+    kind: bool,
+    default: false,
+    doc: 'Skip AOF fsyncs while a rewrite is in progress.',
+  }),
+  directive({
+    name: 'auto-aof-rewrite-percentage',
+    kind: int(0n, INT_MAX),
+    default: 100,
+    doc: 'Rewrite the AOF when it grew by this percentage since the last rewrite (0: never).',
+  }),
+  directive({
+    name: 'auto-aof-rewrite-min-size',
+    kind: memory('off_t', 0n, LLONG_MAX),
+    default: 64 * MB,
+    doc: 'Minimum AOF size for an automatic rewrite.',
+  }),
+  directive({
+    name: 'aof-load-truncated',
+    kind: bool,
+    default: true,
+    doc: 'Load an AOF whose last command is truncated (and log it) instead of refusing to start.',
+  }),
+  directive({
+    name: 'aof-use-rdb-preamble',
+    kind: bool,
+    default: true,
+    doc: 'Write rewritten AOF base files in RDB format.',
+  }),
+  directive({
+    name: 'aof-timestamp-enabled',
+    kind: bool,
+    default: false,
+    doc: 'Write timestamp annotations in the AOF.',
+  }),
+  directive({
+    name: 'aof-rewrite-incremental-fsync',
+    kind: bool,
+    default: true,
+    doc: 'fsync the AOF rewrite every 4 MB written.',
+  }),
+  directive({
+    name: 'rdb-save-incremental-fsync',
+    kind: bool,
+    default: true,
+    doc: 'fsync the RDB file every 4 MB written.',
+  }),
+  directive({
+    name: 'aof-disable-auto-gc',
+    kind: bool,
+    default: false,
+    doc: 'Keep history AOF files after a rewrite instead of deleting them.',
+  }),
+
+  // ---- SHUTDOWN
+  directive({
+    name: 'shutdown-timeout',
+    kind: int(0n, INT_MAX),
+    default: 10,
+    doc: 'Seconds SHUTDOWN waits for lagging replicas (kept for compatibility).',
+  }),
+  directive<number>({
+    name: 'shutdown-on-sigint',
+    kind: shutdownOnSignal,
+    default: 0,
+    doc: 'Shutdown flags on SIGINT: default, or any of save, nosave, now, force.',
+  }),
+  directive<number>({
+    name: 'shutdown-on-sigterm',
+    kind: shutdownOnSignal,
+    default: 0,
+    doc: 'Shutdown flags on SIGTERM: default, or any of save, nosave, now, force.',
+  }),
+
+  // ---- LUA SCRIPTING / FUNCTIONS
+  directive({
+    name: 'busy-reply-threshold',
+    alias: 'lua-time-limit',
+    kind: numeric({ ctype: 'longlong', min: 0n, max: LONG_MAX }),
+    default: 5000,
+    doc: 'Milliseconds after which a running script makes other clients get BUSY replies.',
+  }),
+
+  // ---- REDIS CLUSTER
+  directive({ name: 'cluster-enabled', kind: bool, default: false, flags: IMMUTABLE, noEffect: CLUSTER }),
+  directive({
+    name: 'cluster-config-file',
+    kind: str(),
+    default: 'nodes.conf',
+    flags: IMMUTABLE,
+    noEffect: CLUSTER,
+  }),
+  directive({
+    name: 'cluster-node-timeout',
+    kind: numeric({ ctype: 'longlong', min: 0n, max: LLONG_MAX }),
+    default: 15000,
+    noEffect: CLUSTER,
+  }),
+  directive({ name: 'cluster-port', kind: int(0n, 65535n), default: 0, flags: IMMUTABLE, noEffect: CLUSTER }),
+  directive({
+    name: 'cluster-replica-validity-factor',
+    alias: 'cluster-slave-validity-factor',
+    kind: int(0n, INT_MAX),
+    default: 10,
+    noEffect: CLUSTER,
+  }),
+  directive({ name: 'cluster-migration-barrier', kind: int(0n, INT_MAX), default: 1, noEffect: CLUSTER }),
+  directive({ name: 'cluster-allow-replica-migration', kind: bool, default: true, noEffect: CLUSTER }),
+  directive({ name: 'cluster-require-full-coverage', kind: bool, default: true, noEffect: CLUSTER }),
+  directive({
+    name: 'cluster-replica-no-failover',
+    alias: 'cluster-slave-no-failover',
+    kind: bool,
+    default: false,
+    noEffect: CLUSTER,
+  }),
+  directive({ name: 'cluster-allow-reads-when-down', kind: bool, default: false, noEffect: CLUSTER }),
+  directive({ name: 'cluster-allow-pubsubshard-when-down', kind: bool, default: true, noEffect: CLUSTER }),
+  directive({
+    name: 'cluster-link-sendbuf-limit',
+    kind: memory('ulonglong', 0n, ULLONG_MAX),
+    default: 0,
+    noEffect: CLUSTER,
+  }),
+  directive({
+    name: 'cluster-announce-hostname',
+    kind: str({ emptyIsNull: true, validate: hostnameError }),
+    default: '',
+    noEffect: CLUSTER,
+  }),
+  directive({
+    name: 'cluster-preferred-endpoint-type',
+    kind: enumOf(['ip', 'hostname', 'unknown-endpoint']),
+    default: 'ip',
+    noEffect: CLUSTER,
+  }),
+  directive({
+    name: 'cluster-announce-ip',
+    kind: str({ emptyIsNull: true }),
+    default: '',
+    noEffect: CLUSTER,
+  }),
+  directive({ name: 'cluster-announce-port', kind: int(0n, 65535n), default: 0, noEffect: CLUSTER }),
+  directive({ name: 'cluster-announce-tls-port', kind: int(0n, 65535n), default: 0, noEffect: CLUSTER }),
+  directive({ name: 'cluster-announce-bus-port', kind: int(0n, 65535n), default: 0, noEffect: CLUSTER }),
+
+  // ---- SLOW LOG
+  directive<Int>({
+    name: 'slowlog-log-slower-than',
+    kind: numeric({ ctype: 'longlong', min: -1n, max: LLONG_MAX }),
+    default: 10000,
+    apply: (server, v) => {
+      server.slowlogThreshold = Number(v);
+    },
+    doc: 'Log commands slower than this many microseconds in SLOWLOG (0: all, -1: none).',
+  }),
+  directive<Int>({
+    name: 'slowlog-max-len',
+    kind: numeric({ ctype: 'ulong', min: 0n, max: LONG_MAX }),
+    default: 128,
+    apply: (server, v) => {
+      server.slowlog.maxLen = Number(v);
+      server.slowlog.trim();
+    },
+    doc: 'Entries kept by SLOWLOG.',
+  }),
+
+  // ---- LATENCY MONITOR
+  directive<Int>({
+    name: 'latency-monitor-threshold',
+    kind: numeric({ ctype: 'longlong', min: 0n, max: LLONG_MAX }),
+    default: 0,
+    apply: (server, v) => {
+      server.latency.threshold = Number(v);
+    },
+    doc: 'Record events slower than this many milliseconds for LATENCY (0: off).',
+  }),
+  directive({
+    name: 'latency-tracking',
+    kind: bool,
+    default: true,
+    doc: 'Track per-command latency percentiles (INFO latencystats).',
+  }),
+  directive<readonly number[]>({
+    name: 'latency-tracking-info-percentiles',
+    kind: percentilesKind,
+    default: [50, 99, 99.9],
+    doc: 'Percentiles shown by INFO latencystats.',
+  }),
+
+  // ---- EVENT NOTIFICATION
+  directive<number>({
+    name: 'notify-keyspace-events',
+    kind: notifyKeyspaceEventsKind,
+    default: 0,
+    doc: 'Keyspace notification classes, as letters (K, E, g, $, l, s, h, z, x, e, t, m, d, n, A); "" disables them.',
+  }),
+
+  // ---- ADVANCED CONFIG
+  directive({
+    name: 'hash-max-listpack-entries',
+    alias: 'hash-max-ziplist-entries',
+    kind: numeric({ ctype: 'size_t', min: 0n, max: LONG_MAX }),
+    default: 512,
+    noEffect: ENCODING,
+  }),
+  directive({
+    name: 'hash-max-listpack-value',
+    alias: 'hash-max-ziplist-value',
+    kind: memory('size_t', 0n, LONG_MAX),
+    default: 64,
+    noEffect: ENCODING,
+  }),
+  directive({
+    name: 'list-max-listpack-size',
+    alias: 'list-max-ziplist-size',
+    kind: int(INT_MIN, INT_MAX),
+    default: -2,
+    noEffect: ENCODING,
+  }),
+  directive({ name: 'list-compress-depth', kind: int(0n, INT_MAX), default: 0, noEffect: ENCODING }),
+  directive({
+    name: 'set-max-intset-entries',
+    kind: numeric({ ctype: 'size_t', min: 0n, max: LONG_MAX }),
+    default: 512,
+    noEffect: ENCODING,
+  }),
+  directive({
+    name: 'zset-max-listpack-entries',
+    alias: 'zset-max-ziplist-entries',
+    kind: numeric({ ctype: 'size_t', min: 0n, max: LONG_MAX }),
+    default: 128,
+    noEffect: ENCODING,
+  }),
+  directive({
+    name: 'zset-max-listpack-value',
+    alias: 'zset-max-ziplist-value',
+    kind: memory('size_t', 0n, LONG_MAX),
+    default: 64,
+    noEffect: ENCODING,
+  }),
+  directive({
+    name: 'hll-sparse-max-bytes',
+    kind: memory('size_t', 0n, LONG_MAX),
+    default: 3000,
+    doc: 'Largest HyperLogLog kept in the sparse representation (visible in its string value).',
+  }),
+  directive({
+    name: 'stream-node-max-bytes',
+    kind: memory('size_t', 0n, LONG_MAX),
+    default: 4096,
+    noEffect: ENCODING,
+  }),
+  directive({
+    name: 'stream-node-max-entries',
+    kind: numeric({ ctype: 'longlong', min: 0n, max: LLONG_MAX }),
+    default: 100,
+    noEffect: ENCODING,
+  }),
+  directive({
+    name: 'activerehashing',
+    kind: bool,
+    default: true,
+    noEffect: 'Hash tables are V8 Maps, which rehash on their own.',
+  }),
+  directive<BufferLimits>({
+    name: 'client-output-buffer-limit',
+    kind: clientOutputBufferLimitKind,
+    default: {
+      normal: { hard: 0, soft: 0, seconds: 0 },
+      replica: { hard: 256 * MB, soft: 64 * MB, seconds: 60 },
+      pubsub: { hard: 32 * MB, soft: 8 * MB, seconds: 60 },
+    },
+    doc: 'Disconnect a client whose pending output exceeds the hard limit, or the soft limit for the given seconds; per class normal, replica (slave), pubsub.',
+  }),
+  directive<Int>({
+    name: 'client-query-buffer-limit',
+    kind: memory('size_t', 1024n * 1024n, LONG_MAX),
+    default: 1024 * MB,
+    apply: (server, v) => {
+      server.queryBufferLimit = Number(v);
+    },
+    doc: 'Disconnect a client whose unparsed input exceeds this size.',
+  }),
+  directive({
+    name: 'maxmemory-clients',
+    kind: numeric({ ctype: 'ssize_t', min: -100n, max: SSIZE_MAX, memory: true, percent: true }),
+    default: 0,
+    doc: 'Evict clients when their buffers together use more than this (bytes, or a percentage of maxmemory; 0: no limit).',
+  }),
+  directive<Int>({
+    name: 'proto-max-bulk-len',
+    kind: memory('longlong', 1024n * 1024n, LONG_MAX),
+    default: 512 * MB,
+    apply: (server, v) => {
+      server.protoMaxBulkLen = Number(v);
+    },
+    doc: 'Largest bulk string a client may send.',
+  }),
+  directive<Int>({
+    name: 'hz',
+    kind: int(0n, INT_MAX),
+    default: 10,
+    normalize: (v) => Math.min(500, Math.max(1, Number(v))),
+    apply: (server) => server.rescheduleCron(),
+    doc: 'Frequency of the background tasks (expiry, timeouts), 1-500 per second.',
+  }),
+  directive({
+    name: 'dynamic-hz',
+    kind: bool,
+    default: true,
+    noEffect: 'The background tasks run at hz; Redoubt does not scale it with the number of clients.',
+  }),
+  directive({
+    name: 'lfu-log-factor',
+    kind: int(0n, INT_MAX),
+    default: 10,
+    doc: 'Logarithmic factor of the LFU access counter.',
+  }),
+  directive({
+    name: 'lfu-decay-time',
+    kind: int(0n, INT_MAX),
+    default: 1,
+    doc: 'Minutes after which the LFU counter is halved.',
+  }),
+
+  // ---- ACTIVE DEFRAGMENTATION
+  directive({ name: 'activedefrag', kind: bool, default: false, noEffect: ALLOCATOR }),
+  directive({
+    name: 'active-defrag-ignore-bytes',
+    kind: memory('size_t', 1n, LLONG_MAX),
+    default: 100 * MB,
+    noEffect: ALLOCATOR,
+  }),
+  directive({
+    name: 'active-defrag-threshold-lower',
+    kind: int(0n, 1000n),
+    default: 10,
+    noEffect: ALLOCATOR,
+  }),
+  directive({
+    name: 'active-defrag-threshold-upper',
+    kind: int(0n, 1000n),
+    default: 100,
+    noEffect: ALLOCATOR,
+  }),
+  directive({ name: 'active-defrag-cycle-min', kind: int(1n, 99n), default: 1, noEffect: ALLOCATOR }),
+  directive({ name: 'active-defrag-cycle-max', kind: int(1n, 99n), default: 25, noEffect: ALLOCATOR }),
+  directive({
+    name: 'active-defrag-max-scan-fields',
+    kind: numeric({ ctype: 'ulong', min: 1n, max: LONG_MAX }),
+    default: 1000,
+    noEffect: ALLOCATOR,
+  }),
+  directive({ name: 'jemalloc-bg-thread', kind: bool, default: true, noEffect: ALLOCATOR }),
+  directive({
+    name: 'ignore-warnings',
+    kind: str(),
+    default: '',
+    noEffect: 'Redoubt has no start-up warnings about kernel bugs to silence.',
+  }),
+
+  // ---- HIDDEN (exact-name CONFIG GET only; debugging aids of Redis's test suite)
+  directive({
+    name: 'use-exit-on-panic',
+    kind: bool,
+    default: false,
+    flags: HIDDEN,
+    noEffect: 'Redoubt has no panic handler to configure.',
+  }),
+  directive({
+    name: 'rdb-key-save-delay',
+    kind: int(INT_MIN, INT_MAX),
+    default: 0,
+    flags: HIDDEN,
+    doc: 'Debugging aid: microseconds to sleep per key while saving an RDB file.',
+  }),
+  directive({
+    name: 'key-load-delay',
+    kind: int(INT_MIN, INT_MAX),
+    default: 0,
+    flags: HIDDEN,
+    doc: 'Debugging aid: microseconds to sleep per key while loading.',
+  }),
+  directive({
+    name: 'watchdog-period',
+    kind: int(0n, INT_MAX),
+    default: 0,
+    flags: HIDDEN,
+    noEffect: 'Redoubt has no SIGALRM software watchdog.',
+  }),
+  directive({
+    name: 'loading-process-events-interval-bytes',
+    kind: numeric({ ctype: 'off_t', min: 1024n, max: INT_MAX }),
+    default: 2 * MB,
+    flags: HIDDEN,
+    doc: 'Debugging aid: bytes loaded between serving events while loading.',
   }),
 ];
+
+/** Directives of old Redis versions that are accepted and ignored, with their argument count range. */
+export const DEPRECATED_DIRECTIVES: ReadonlyMap<string, readonly [number, number]> = new Map([
+  ['list-max-ziplist-entries', [2, 2]],
+  ['list-max-ziplist-value', [2, 2]],
+  ['lua-replicate-commands', [2, 2]],
+]);

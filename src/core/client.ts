@@ -24,6 +24,13 @@ export const CLIENT_DIRTY_EXEC = 1 << 8;
 export const CLIENT_UNIX_SOCKET = 1 << 9;
 export const CLIENT_READONLY = 1 << 10;
 
+/**
+ * Unread output a client may accumulate before it authenticates (CVE-2025-21605):
+ * a client pipelining commands without reading the NOAUTH replies is closed
+ * instead of growing its output buffer without bound.
+ */
+const UNAUTH_MAX_OUTPUT = 1024;
+
 export class Client implements DecoderLimits {
   readonly decoder = new RespDecoder();
   resp: Protocol = 2;
@@ -117,7 +124,10 @@ export class Client implements DecoderLimits {
             if (!(err instanceof ProtocolError)) throw err;
             server.logger.verbose(`Protocol error (${err.message}) from client: ${this.describe()}`);
             server.stats.protocolErrors++;
-            this.sendReply(new ErrorReply(err.message));
+            const reply = new ErrorReply(err.message);
+            // Redis counts protocol errors in INFO errorstats / total_error_replies too.
+            server.countError(reply);
+            this.sendReply(reply);
             this.flags |= CLIENT_CLOSE_AFTER_REPLY;
             break;
           }
@@ -183,6 +193,12 @@ export class Client implements DecoderLimits {
         return;
       }
       socket.write(out, 'latin1');
+      if (socket.writableLength > UNAUTH_MAX_OUTPUT && this.restricted) {
+        this.server.logger.warning(
+          `Closing unauthenticated client that does not read its replies: ${this.describe()}`,
+        );
+        this.destroy();
+      }
     } else if ((this.flags & CLIENT_CLOSE_AFTER_REPLY) !== 0) {
       socket?.end();
       this.closed = true;

@@ -10,6 +10,8 @@
  */
 import { ERR, errorText, unknownCommand, unknownSubcommand, wrongArity } from '../commands/errors.js';
 import {
+  CMD_ADMIN,
+  CMD_FAST,
   CMD_NO_AUTH,
   CMD_PROTECTED,
   CMD_READONLY,
@@ -17,6 +19,7 @@ import {
   CMD_SKIP_SLOWLOG,
   type Command,
 } from '../commands/registry.js';
+import { DIRECTIVES, SENSITIVE } from '../config/table.js';
 import { ErrorReply, type Reply } from '../protocol/reply.js';
 import { Database } from '../store/database.js';
 import { CLIENT_CLOSE_ASAP, CLIENT_NO_TOUCH, type Client } from './client.js';
@@ -26,11 +29,7 @@ export function execute(server: Server, c: Client, argv: string[]): void {
   const name = argv[0] as string;
   // 1. Cross-protocol scripting guard: an HTTP request sent to the port.
   if ((name.length === 4 || name.length === 5) && isHttpWord(name)) {
-    server.logger.warning(
-      `Possible SECURITY ATTACK detected. It looks like somebody is sending POST or Host: commands to Redis. ` +
-        `This is likely due to an attacker attempting to use Cross Protocol Scripting to compromise your Redis instance. ` +
-        `Connection from ${c.addr} aborted.`,
-    );
+    server.securityWarning(c);
     server.stats.securityAttacks++;
     c.out = '';
     c.flags |= CLIENT_CLOSE_ASAP;
@@ -85,9 +84,8 @@ export function reject(server: Server, c: Client, cmd: Command | undefined, err:
   c.sendReply(err);
 }
 
-/** Run a command's handler and send its reply, with statistics, MONITOR and SLOWLOG. */
+/** Run a command's handler and send its reply, with statistics, MONITOR, SLOWLOG and LATENCY. */
 export function call(server: Server, c: Client, cmd: Command, argv: string[]): void {
-  if (server.monitors.size !== 0 && (cmd.flags & CMD_SKIP_MONITOR) === 0) server.feedMonitors(c, argv);
   const handler = cmd.handler;
   if (handler === undefined) {
     c.sendReply(errorText(`ERR unknown subcommand or wrong number of arguments for '${cmd.fullName}'`));
@@ -113,14 +111,89 @@ export function call(server: Server, c: Client, cmd: Command, argv: string[]): v
     stats.failedCalls++;
     server.countError(reply);
   }
+  c.sendReply(reply);
+  // After the command and its reply, as Redis 7: MONITOR shows the database it
+  // left selected; administrative commands are never shown.
+  if (server.monitors.size !== 0 && (cmd.flags & (CMD_SKIP_MONITOR | CMD_ADMIN)) === 0) {
+    server.feedMonitors(c, redactedArgv(cmd, argv));
+  }
   if (
     usec >= server.slowlogThreshold &&
     server.slowlogThreshold >= 0 &&
     (cmd.flags & CMD_SKIP_SLOWLOG) === 0
   ) {
-    server.slowlog.add(c, argv, usec);
+    server.slowlog.add(c, redactedArgv(cmd, argv), usec);
   }
-  c.sendReply(reply);
+  if (server.latency.threshold > 0) {
+    server.latency.addSampleIfNeeded(
+      (cmd.flags & CMD_FAST) !== 0 ? 'fast-command' : 'command',
+      Math.floor(usec / 1000),
+    );
+  }
+}
+
+const REDACTED = '(redacted)';
+
+let sensitiveDirectives: Set<string> | undefined;
+
+/** Directives whose values are secrets (SENSITIVE in the config table), by name and alias. */
+function isSensitiveDirective(name: string): boolean {
+  sensitiveDirectives ??= new Set(
+    DIRECTIVES.filter((d) => ((d.flags ?? 0) & SENSITIVE) !== 0).flatMap((d) =>
+      d.alias === undefined ? [d.name] : [d.name, d.alias],
+    ),
+  );
+  return sensitiveDirectives.has(name.toLowerCase());
+}
+
+/**
+ * The arguments MONITOR and SLOWLOG may show: secrets become "(redacted)" as in
+ * Redis 7.0 (AUTH, HELLO ... AUTH, CONFIG SET of sensitive directives, MIGRATE
+ * AUTH/AUTH2). Unlike Redis, which redacts while parsing (so an early syntax error
+ * leaks them), they are redacted whatever the command's outcome.
+ */
+export function redactedArgv(cmd: Command, argv: readonly string[]): readonly string[] {
+  let out: string[] | undefined;
+  const redact = (i: number): void => {
+    if (i >= argv.length) return;
+    out ??= [...argv];
+    out[i] = REDACTED;
+  };
+  switch (cmd.fullName) {
+    case 'auth':
+      for (let i = 1; i < argv.length; i++) redact(i);
+      break;
+    case 'hello':
+      // HELLO [protover [AUTH username password] [SETNAME clientname]], options in any order.
+      for (let j = 2; j < argv.length; j++) {
+        const opt = (argv[j] as string).toLowerCase();
+        if (opt === 'auth' && j + 2 < argv.length) {
+          redact(j + 1);
+          redact(j + 2);
+          j += 2;
+        } else if (opt === 'setname' && j + 1 < argv.length) {
+          j++;
+        } else {
+          break;
+        }
+      }
+      break;
+    case 'config|set':
+      for (let i = 2; i + 1 < argv.length; i += 2) if (isSensitiveDirective(argv[i] as string)) redact(i + 1);
+      break;
+    case 'migrate':
+      // MIGRATE host port key db timeout [COPY] [REPLACE] [AUTH pass | AUTH2 user pass] [KEYS key ...]
+      for (let j = 6; j < argv.length; j++) {
+        const opt = (argv[j] as string).toLowerCase();
+        if (opt === 'auth') redact(++j);
+        else if (opt === 'auth2') {
+          redact(++j);
+          redact(++j);
+        } else if (opt === 'keys') break;
+      }
+      break;
+  }
+  return out ?? argv;
 }
 
 function toErrorReply(server: Server, cmd: Command, err: unknown): ErrorReply {

@@ -2,13 +2,16 @@
  * The server: configuration, databases, command table, clients, listeners and the
  * cron. One thread owns the data; every command runs synchronously to completion.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { unlinkSync, writeFileSync } from 'node:fs';
-import type { Socket } from 'node:net';
+import { isIP, type Socket } from 'node:net';
+import { resolve as resolvePath } from 'node:path';
 import { ALL_COMMANDS } from '../commands/all.js';
 import { errorText } from '../commands/errors.js';
 import { type Command, CommandTable } from '../commands/registry.js';
 import type { Config } from '../config/config.js';
+import { ConfigValueError } from '../config/kinds.js';
+import { ConfigFileError } from '../config/parser.js';
 import { DIRECTIVES } from '../config/table.js';
 import {
   formatPeer,
@@ -24,7 +27,9 @@ import { refreshLru } from '../util/clock.js';
 import { repr } from '../util/repr.js';
 import { CLIENT_CLOSE_ASAP, CLIENT_UNIX_SOCKET, Client } from './client.js';
 import { execute } from './dispatcher.js';
+import { LatencyMonitor } from './latency.js';
 import type { Logger } from './logger.js';
+import { formatTimeval, nowMicros, ServerMetrics } from './metrics.js';
 import { PauseState } from './pause.js';
 import { Slowlog } from './slowlog.js';
 import { VERSION } from './version.js';
@@ -38,7 +43,13 @@ export interface ServerStats {
   securityAttacks: number;
   queryBufferCloses: number;
   expiredKeys: number;
+  /** Running estimate of the share of volatile keys already expired (INFO `expired_stale_perc`). */
+  expiredStalePerc: number;
+  /** Active expiry cycles stopped by their time budget. */
+  expiredTimeCapReached: number;
   expireCycleMs: number;
+  /** Keys written since the last save (INFO `rdb_changes_since_last_save`). */
+  dirty: number;
   totalErrorReplies: number;
   errors: Map<string, number>;
   netInputBytes: number;
@@ -55,7 +66,10 @@ function newStats(): ServerStats {
     securityAttacks: 0,
     queryBufferCloses: 0,
     expiredKeys: 0,
+    expiredStalePerc: 0,
+    expiredTimeCapReached: 0,
     expireCycleMs: 0,
+    dirty: 0,
     totalErrorReplies: 0,
     errors: new Map(),
     netInputBytes: 0,
@@ -74,9 +88,17 @@ export class Server {
   readonly clients = new Map<number, Client>();
   readonly monitors = new Set<Client>();
   readonly slowlog = new Slowlog();
+  readonly latency = new LatencyMonitor();
+  readonly metrics = new ServerMetrics();
   readonly pauses = new PauseState();
   stats: ServerStats = newStats();
   readonly runId = createHash('sha1').update(`${process.pid}-${Date.now()}-${Math.random()}`).digest('hex');
+  /** Replication ID (INFO `master_replid`), new at every start as in Redis. */
+  replId = randomBytes(20).toString('hex');
+  /** Unix time (s) of the last successful save; start-up counts as saved, as in Redis. */
+  lastSave = Math.floor(Date.now() / 1000);
+  /** DEBUG SET-ACTIVE-EXPIRE. */
+  activeExpireEnabled = true;
 
   // Hot configuration, cached from the config table by directive `apply` hooks.
   protoMaxBulkLen = 512 * 1024 * 1024;
@@ -86,9 +108,15 @@ export class Server {
   private requirePassHash: Buffer | null = null;
   private nextClientId = 1;
   private listeners: OpenedListener[] = [];
+  /** Port and bind the TCP listeners were opened with (undefined until listen()). */
+  private tcpBound: { port: number; bind: readonly string[] } | undefined;
+  private rebindGeneration = 0;
+  /** The pidfile written by listen(), removed by close(). */
+  private pidfilePath: string | undefined;
   private flushQueue: Client[] = [];
   private flushScheduled = false;
   private cronTimer: NodeJS.Timeout | null = null;
+  private cronLoops = 0;
   private closing: Promise<void> | null = null;
   /** Set by the CLI: called once SHUTDOWN has closed everything, with the exit code. */
   onShutdown: ((code: number) => void) | undefined;
@@ -104,8 +132,12 @@ export class Server {
     this.observer = {
       expired: () => {
         this.stats.expiredKeys++;
+        // The modified() that follows is not a change a save must capture (Redis does not count it).
+        this.stats.dirty--;
       },
-      modified: () => {},
+      modified: () => {
+        this.stats.dirty++;
+      },
     };
     const n = config.get<number>('databases');
     this.dbs = [];
@@ -118,7 +150,7 @@ export class Server {
     for (const line of config.renames) {
       const [from, to] = line.args as [string, string];
       const err = this.commands.rename(from, to);
-      if (err !== undefined) throw new Error(`${line.file}:${line.line}: ${err}`);
+      if (err !== undefined) throw new ConfigFileError(line.file, line.line, line.text, err);
       logger.notice(
         to === ''
           ? `Command '${from}' disabled by rename-command`
@@ -134,6 +166,29 @@ export class Server {
         );
       }
     }
+    for (const line of config.ignored) {
+      logger.notice(`Deprecated directive '${line.name}' ignored (${line.file}:${line.line})`);
+    }
+  }
+
+  /** CONFIG RESETSTAT: Redis's resetServerStats plus command and error statistics; uptime and dirty are kept. */
+  resetStats(): void {
+    const { startTime, dirty } = this.stats;
+    this.stats = { ...newStats(), startTime, dirty };
+    for (const cmd of this.commands.all()) {
+      const stats = cmd.stats as unknown as Record<string, number>;
+      for (const k of Object.keys(stats)) stats[k] = 0;
+    }
+    for (const db of this.dbs) {
+      db.hits = 0;
+      db.misses = 0;
+    }
+    // Byte totals of live connections count again from here; rates and the memory peak restart.
+    for (const c of this.clients.values()) {
+      this.stats.netInputBytes -= c.socket?.bytesRead ?? 0;
+      this.stats.netOutputBytes -= c.socket?.bytesWritten ?? 0;
+    }
+    this.metrics.reset();
   }
 
   // ---- authentication (the default user; ACL users build on this) ----
@@ -184,6 +239,26 @@ export class Server {
     return host === '::1' || host.startsWith('127.');
   }
 
+  private lastSecurityWarning = 0;
+  private suppressedSecurityWarnings = 0;
+
+  /** Log a cross-protocol attack, at most once a minute (any peer can trigger it). */
+  securityWarning(c: Client): void {
+    const t = Date.now();
+    if (t - this.lastSecurityWarning < 60_000) {
+      this.suppressedSecurityWarnings++;
+      return;
+    }
+    const suppressed = this.suppressedSecurityWarnings;
+    this.lastSecurityWarning = t;
+    this.suppressedSecurityWarnings = 0;
+    this.logger.warning(
+      'Possible SECURITY ATTACK detected. It looks like somebody is sending POST or Host: commands to Redis. ' +
+        'This is likely due to an attacker attempting to use Cross Protocol Scripting to compromise your Redis instance. ' +
+        `Connection from ${c.addr} aborted.${suppressed > 0 ? ` (${suppressed} similar warnings suppressed)` : ''}`,
+    );
+  }
+
   countError(err: ErrorReply): void {
     const msg = err.message;
     const sp = msg.indexOf(' ');
@@ -196,10 +271,11 @@ export class Server {
     else if (errors.size < 128) errors.set(code, 1);
   }
 
+  /** Show a command to MONITOR clients; `argv` is already redacted (see dispatcher `call`). */
   feedMonitors(c: Client, argv: readonly string[]): void {
-    const t = Date.now() / 1000;
-    const where = (c.flags & CLIENT_UNIX_SOCKET) !== 0 ? `unix:${c.laddr}` : c.addr;
-    let line = `+${t.toFixed(6)} [${c.db.id} ${where}]`;
+    const where =
+      (c.flags & CLIENT_UNIX_SOCKET) !== 0 ? `unix:${this.config.get<string>('unixsocket')}` : c.addr;
+    let line = `+${formatTimeval(nowMicros())} [${c.db.id} ${where}]`;
     for (const a of argv) line += ` ${repr(a)}`;
     for (const m of this.monitors) m.send(encodeReply(new StatusReply(line.slice(1)), m.resp));
   }
@@ -253,7 +329,11 @@ export class Server {
   }
 
   unlinkClient(c: Client): void {
-    if (this.clients.delete(c.id)) this.logger.verbose(`Client closed connection ${c.describe()}`);
+    if (this.clients.delete(c.id)) {
+      this.logger.verbose(`Client closed connection ${c.describe()}`);
+      this.stats.netInputBytes += c.socket?.bytesRead ?? 0;
+      this.stats.netOutputBytes += c.socket?.bytesWritten ?? 0;
+    }
     this.monitors.delete(c);
   }
 
@@ -297,10 +377,76 @@ export class Server {
       throw err;
     }
     this.listeners = listeners;
+    this.tcpBound = { port: config.num('port'), bind: [...bind] };
     if (listeners.length === 0)
       this.logger.warning('No TCP or unix socket listener is configured: nobody can connect.');
     const pidfile = config.get<string>('pidfile');
-    if (pidfile !== '') writeFileSync(pidfile, `${process.pid}\n`, { mode: 0o600 });
+    // Relative to `dir`, where Redis (which chdirs there) writes it.
+    if (pidfile !== '') {
+      this.pidfilePath = resolvePath(config.get<string>('dir'), pidfile);
+      writeFileSync(this.pidfilePath, `${process.pid}\n`, { mode: 0o600 });
+    }
+    this.startCron();
+  }
+
+  /**
+   * CONFIG SET port/bind (the directives' apply hook): close the TCP listeners and
+   * open the new ones, as Redis's changeBindAddr. Node binds asynchronously, so
+   * only a malformed address fails the CONFIG SET; a bind failure is logged and
+   * the previous port, bind and listeners are restored.
+   */
+  rebindTcp(): void {
+    const prev = this.tcpBound;
+    if (prev === undefined || this.closing !== null) return;
+    const bind = [...this.config.get<readonly string[]>('bind')];
+    const port = this.config.num('port');
+    for (const b of bind) {
+      const host = b.startsWith('-') ? b.slice(1) : b;
+      if (host !== '*' && host !== '::*' && host !== 'localhost' && isIP(host) === 0)
+        throw new ConfigValueError('Failed to bind to specified addresses.');
+    }
+    const generation = ++this.rebindGeneration;
+    this.tcpBound = { port, bind };
+    const open = (b: readonly string[], p: number): Promise<OpenedListener[]> =>
+      b.length === 0 || p === 0
+        ? Promise.resolve([])
+        : openTcpListeners(
+            parseBind(b),
+            p,
+            this.config.num('tcp-backlog'),
+            (s) => this.onSocket(s, false),
+            this.logger,
+          );
+    const old = this.listeners.filter((l) => l.kind === 'tcp');
+    for (const l of old) l.server.close();
+    this.listeners = this.listeners.filter((l) => l.kind !== 'tcp');
+    void (async () => {
+      await new Promise((r) => setImmediate(r));
+      let opened: OpenedListener[];
+      try {
+        opened = await open(bind, port);
+      } catch (err) {
+        this.logger.warning(
+          `Failed to bind to ${bind.join(' ')} port ${port} (${err instanceof Error ? err.message : String(err)}); restoring bind ${prev.bind.join(' ')} and port ${prev.port}`,
+        );
+        if (generation !== this.rebindGeneration) return;
+        this.config.setParsed('bind', prev.bind);
+        this.config.setParsed('port', prev.port);
+        this.tcpBound = prev;
+        opened = await open(prev.bind, prev.port).catch(() => []);
+      }
+      if (this.closing !== null || generation !== this.rebindGeneration) {
+        for (const l of opened) l.server.close();
+        return;
+      }
+      this.listeners.push(...opened);
+    })();
+  }
+
+  /** `hz` changed: run the cron at the new frequency. */
+  rescheduleCron(): void {
+    if (this.cronTimer === null || this.closing !== null) return;
+    clearInterval(this.cronTimer);
     this.startCron();
   }
 
@@ -325,16 +471,34 @@ export class Server {
     const hz = Math.max(1, this.config.get<number>('hz'));
     const start = performance.now();
     const budgetMs = (1000 / hz) * ACTIVE_EXPIRE_TIME_SHARE;
-    for (const db of this.dbs) {
-      if (db.volatileCount === 0) continue;
-      // Keep going while a good share of what we look at is expired, like Redis.
-      for (let loops = 0; loops < 1000; loops++) {
-        const [checked, expired] = db.activeExpire(ACTIVE_EXPIRE_KEYS_PER_LOOP);
-        if (checked === 0 || expired * 10 < checked) break;
-        if (performance.now() - start > budgetMs) break;
+    let sampled = 0;
+    let expiredTotal = 0;
+    if (this.activeExpireEnabled) {
+      for (const db of this.dbs) {
+        if (db.volatileCount === 0) continue;
+        // Keep going while a good share of what we look at is expired, like Redis.
+        for (let loops = 0; loops < 1000; loops++) {
+          const [checked, expired] = db.activeExpire(ACTIVE_EXPIRE_KEYS_PER_LOOP);
+          sampled += checked;
+          expiredTotal += expired;
+          if (checked === 0 || expired * 10 < checked) break;
+          if (performance.now() - start > budgetMs) {
+            this.stats.expiredTimeCapReached++;
+            break;
+          }
+        }
       }
+      // Running average, this cycle weighing 5%, as Redis's stat_expired_stale_perc.
+      const perc = sampled > 0 ? expiredTotal / sampled : 0;
+      this.stats.expiredStalePerc = perc * 0.05 + this.stats.expiredStalePerc * 0.95;
     }
-    this.stats.expireCycleMs += performance.now() - start;
+    const cycleMs = performance.now() - start;
+    this.stats.expireCycleMs += cycleMs;
+    if (this.activeExpireEnabled) this.latency.addSampleIfNeeded('expire-cycle', Math.floor(cycleMs));
+    // Instantaneous metrics every 100 ms (every run when the period is longer), as Redis.
+    const period = 1000 / Math.max(1, Math.min(500, hz));
+    if (period >= 100 || this.cronLoops % Math.round(100 / period) === 0) this.metrics.sample(this);
+    this.cronLoops++;
     const timeout = this.config.get<number>('timeout');
     if (timeout > 0) {
       for (const c of this.clients.values()) {
@@ -358,8 +522,8 @@ export class Server {
       );
       for (const c of this.clients.values()) c.destroy();
       await Promise.all(closes);
-      const pidfile = this.config.get<string>('pidfile');
-      if (pidfile !== '') {
+      const pidfile = this.pidfilePath;
+      if (pidfile !== undefined) {
         try {
           unlinkSync(pidfile);
         } catch {

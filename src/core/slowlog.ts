@@ -23,7 +23,12 @@ export class Slowlog {
   maxLen = 128;
 
   add(c: Client, argv: readonly string[], usec: number): void {
-    if (this.maxLen <= 0) return;
+    if (this.maxLen <= 0) {
+      // Redis pushes then trims: with slowlog-max-len 0 the log empties and ids still advance.
+      this.entries = [];
+      this.nextId++;
+      return;
+    }
     const argc = Math.min(argv.length, MAX_ARGC);
     const kept: string[] = [];
     for (let i = 0; i < argc; i++) {

@@ -1,10 +1,25 @@
+import { constants } from 'node:buffer';
 import { splitInlineArgs } from './inline.js';
 
 /** Redis's PROTO_INLINE_MAX_SIZE: the longest header or inline line accepted. */
 export const PROTO_INLINE_MAX_SIZE = 64 * 1024;
-/** Bulk payloads at least this big are gathered as chunks and joined once. */
+/** Bulk payloads at least this big are gathered read by read and joined once (Redis's PROTO_MBULK_BIG_ARG). */
 const BIG_ARG = 32 * 1024;
 const INT_MAX = 2147483647;
+/**
+ * Arguments are latin1 strings, so a bulk longer than V8's longest string cannot
+ * be held (2^29-24 bytes, just under the default proto-max-bulk-len of 512 MB):
+ * it is refused as an invalid bulk length instead of throwing mid-parse.
+ */
+const MAX_ARG_LEN = constants.MAX_STRING_LENGTH;
+/**
+ * Arguments per command. Redis accepts a header up to INT_MAX and only runs out
+ * of memory; V8 aborts the process (not a catchable error) when an array passes
+ * about 169 million elements, so a command stops at this many arguments.
+ */
+export const MAX_ARGS = 1 << 26;
+/** Memory an argument costs beyond its payload (string header, array slot), for the query-buffer limit. */
+const ARG_OVERHEAD = 32;
 /** Limits that apply while the client still has to authenticate. */
 export const UNAUTH_MAX_ARGS = 10;
 export const UNAUTH_MAX_BULK = 16384;
@@ -25,69 +40,155 @@ export class ProtocolError extends Error {}
  * Limits are read per command, so an AUTH earlier in the same packet lifts them.
  */
 export class RespDecoder {
+  /** Unparsed input: [pos, buf.length). Either a read's own Buffer or a view of `store`. */
   private buf: Buffer | null = null;
   private pos = 0;
+  /**
+   * Growable backing buffer holding the unparsed tail while a command is split
+   * across reads, appended to in amortized O(1), so input costs linear time
+   * however it is split (one byte per read included).
+   */
+  private store: Buffer | null = null;
+  /**
+   * Where the search for the current line's end stopped, valid while `pos` is
+   * `scanPos`: a line arriving byte by byte is scanned once, not once per read.
+   */
+  private scanPos = -1;
+  private scanned = 0;
+  /** A NUL was found before the line end (Redis's strchr stops there: no line end until the 64 KB limit). */
+  private stuck = false;
   /** Arguments still expected in the current multibulk (0 = at a frame start). */
   private remaining = 0;
   /** Length of the bulk payload being read, or -1 when a `$` header is expected. */
   private bulkLen = -1;
   private args: string[] = [];
-  /** Bytes of the current partial command already parsed into `args`. */
+  /** Memory of the current partial command already parsed into `args` (payloads + overhead). */
   private argBytes = 0;
-  private big: Buffer[] | null = null;
+  /**
+   * Payload of a big bulk (>= BIG_ARG) arriving over several reads, kept as
+   * latin1 pieces so each read's Buffer can be freed at once; joined once complete.
+   */
+  private big: string[] | null = null;
+  /** Payload bytes gathered in `big`, and how many of the two bytes after it were seen. */
   private bigBytes = 0;
+  private bigTail = 0;
+  /** A command completed by `push` (its last argument was a big bulk), for `next` to return. */
+  private ready: string[] | null = null;
 
   push(chunk: Buffer): void {
     if (this.big !== null) {
-      this.big.push(chunk);
-      this.bigBytes += chunk.length;
-      if (this.bigBytes >= this.bulkLen + 2) {
-        this.buf = Buffer.concat(this.big, this.bigBytes);
-        this.pos = 0;
-        this.big = null;
-        this.bigBytes = 0;
-      }
+      this.pushBig(chunk);
       return;
     }
     const buf = this.buf;
-    if (buf === null || this.pos >= buf.length) {
+    const pending = buf === null ? 0 : buf.length - this.pos;
+    if (buf === null || pending <= 0) {
+      // Nothing held: parse the read's own Buffer, no copy.
       this.buf = chunk;
-    } else {
-      this.buf = Buffer.concat([buf.subarray(this.pos), chunk]);
+      this.store = null;
+      this.pos = 0;
+      this.scanPos = -1;
+      return;
     }
-    this.pos = 0;
+    let store = this.store;
+    let used = buf.length;
+    if (store === null || store.length - used < chunk.length) {
+      // Move the pending tail to the front of a buffer with room for the next
+      // reads: growing by what it holds (at most 64 KB, the longest line Redis
+      // waits for) keeps appends amortized O(1).
+      const need = pending + chunk.length;
+      const next =
+        store !== null && need <= store.length && this.pos >= store.length >> 1
+          ? store
+          : Buffer.allocUnsafe(Math.max(16 * 1024, need + Math.min(need, PROTO_INLINE_MAX_SIZE)));
+      if (next === store) next.copyWithin(0, this.pos, used);
+      else buf.copy(next, 0, this.pos, used);
+      this.scanned -= this.pos;
+      this.scanPos = this.scanPos === this.pos ? 0 : -1;
+      this.pos = 0;
+      used = pending;
+      store = next;
+      this.store = next;
+    }
+    chunk.copy(store, used);
+    this.buf = store.subarray(0, used + chunk.length);
   }
 
-  /** Bytes held for commands not yet complete (for query-buffer limits). */
+  private pushBig(chunk: Buffer): void {
+    const big = this.big as string[];
+    let off = 0;
+    const want = this.bulkLen - this.bigBytes;
+    if (want > 0) {
+      off = Math.min(want, chunk.length);
+      big.push(chunk.latin1Slice(0, off));
+      this.bigBytes += off;
+    }
+    const tail = Math.min(2 - this.bigTail, chunk.length - off);
+    this.bigTail += tail;
+    off += tail;
+    if (this.bigTail < 2) return;
+    this.big = null;
+    this.bigBytes = 0;
+    this.bigTail = 0;
+    this.addArg(big.length === 1 ? (big[0] as string) : big.join(''));
+    if (this.remaining === 0) {
+      this.ready = this.args;
+      this.args = [];
+      this.argBytes = 0;
+    }
+    this.buf = off < chunk.length ? chunk.subarray(off) : null;
+    this.store = null;
+    this.pos = 0;
+    this.scanPos = -1;
+  }
+
+  private addArg(arg: string): void {
+    this.args.push(arg);
+    this.argBytes += arg.length + ARG_OVERHEAD;
+    this.bulkLen = -1;
+    this.remaining--;
+  }
+
+  /**
+   * Memory held for the command not yet complete: unparsed bytes plus the
+   * arguments already parsed (for the query-buffer limits and CLIENT LIST qbuf).
+   */
   get bufferedBytes(): number {
     const pending = this.buf === null ? 0 : this.buf.length - this.pos;
-    return pending + this.bigBytes + this.argBytes;
+    return pending + this.bigBytes + this.bigTail + this.argBytes;
   }
 
-  /** True when a command is partially received. */
+  /** True when input is held that `next` has not returned yet (a partial or a completed command). */
   get midCommand(): boolean {
-    return this.remaining > 0 || this.big !== null || (this.buf !== null && this.pos < this.buf.length);
+    return (
+      this.ready !== null ||
+      this.remaining > 0 ||
+      this.big !== null ||
+      (this.buf !== null && this.pos < this.buf.length)
+    );
   }
 
   next(limits: DecoderLimits): string[] | null {
+    const ready = this.ready;
+    if (ready !== null) {
+      this.ready = null;
+      return ready;
+    }
     for (;;) {
       if (this.big !== null) return null;
       const buf = this.buf;
       if (buf === null) return null;
       const end = buf.length;
       if (this.remaining === 0) {
-        if (this.pos >= end) {
-          this.buf = null;
-          this.pos = 0;
-          return null;
-        }
+        if (this.pos >= end) return this.drained();
         if (buf[this.pos] === 42 /* '*' */) {
-          const cr = buf.indexOf(13, this.pos);
-          if (cr === -1 || cr + 1 >= end) {
+          const cr = this.lineEnd(buf, 13);
+          if (cr === -1) {
             if (end - this.pos > PROTO_INLINE_MAX_SIZE)
               throw new ProtocolError('ERR Protocol error: too big mbulk count string');
             return null;
           }
+          if (cr + 1 >= end) return null;
           const n = parseHeaderInt(buf, this.pos + 1, cr);
           if (n === undefined || n > INT_MAX)
             throw new ProtocolError('ERR Protocol error: invalid multibulk length');
@@ -112,43 +213,48 @@ export class RespDecoder {
         const e = b.length;
         if (this.bulkLen === -1) {
           if (this.pos >= e) return this.drained();
-          const cr = b.indexOf(13, this.pos);
-          if (cr === -1 || cr + 1 >= e) {
+          const cr = this.lineEnd(b, 13);
+          if (cr === -1) {
             if (e - this.pos > PROTO_INLINE_MAX_SIZE)
               throw new ProtocolError('ERR Protocol error: too big bulk count string');
             return null;
           }
+          if (cr + 1 >= e) return null;
           if (b[this.pos] !== 36 /* '$' */) {
             throw new ProtocolError(
               `ERR Protocol error: expected '$', got '${String.fromCharCode(b[this.pos] as number)}'`,
             );
           }
           const n = parseHeaderInt(b, this.pos + 1, cr);
-          if (n === undefined || n < 0 || n > limits.maxBulkLen)
+          if (n === undefined || n < 0 || n > limits.maxBulkLen || n > MAX_ARG_LEN)
             throw new ProtocolError('ERR Protocol error: invalid bulk length');
           if (n > UNAUTH_MAX_BULK && limits.restricted) {
             throw new ProtocolError('ERR Protocol error: unauthenticated bulk length');
           }
+          if (this.args.length >= MAX_ARGS)
+            throw new ProtocolError('ERR Protocol error: invalid multibulk length');
           this.pos = cr + 2;
           this.bulkLen = n;
         }
         const need = this.bulkLen + 2;
         if (e - this.pos < need) {
           if (this.bulkLen >= BIG_ARG) {
-            // Gather the payload's chunks and join them once, instead of
+            // Gather the payload read by read (see `push`) instead of
             // re-concatenating a growing buffer on every read.
-            this.big = [b.subarray(this.pos)];
-            this.bigBytes = e - this.pos;
+            const take = Math.min(e - this.pos, this.bulkLen);
+            this.big = [b.latin1Slice(this.pos, this.pos + take)];
+            this.bigBytes = take;
+            this.bigTail = e - this.pos - take;
             this.buf = null;
+            this.store = null;
             this.pos = 0;
+            this.scanPos = -1;
           }
           return null;
         }
-        this.args.push(b.latin1Slice(this.pos, this.pos + this.bulkLen));
-        this.argBytes += this.bulkLen;
+        const start = this.pos;
         this.pos += need;
-        this.bulkLen = -1;
-        this.remaining--;
+        this.addArg(b.latin1Slice(start, start + this.bulkLen));
       }
       const cmd = this.args;
       this.args = [];
@@ -159,30 +265,53 @@ export class RespDecoder {
 
   private drained(): null {
     this.buf = null;
+    this.store = null;
     this.pos = 0;
+    this.scanPos = -1;
     return null;
+  }
+
+  /**
+   * Index of the first `byte` (CR or LF) of the line at `pos`, found the way
+   * Redis's `strchr` finds it in the NUL-terminated query buffer: a NUL byte
+   * before it means "no line end yet" (Redis then waits, and fails once past
+   * 64 KB). Bytes already searched on an earlier read are not searched again.
+   */
+  private lineEnd(buf: Buffer, byte: number): number {
+    let from = this.pos;
+    if (this.scanPos === from) {
+      if (this.stuck) return -1;
+      from = this.scanned;
+    } else {
+      this.stuck = false;
+    }
+    const at = buf.indexOf(byte, from);
+    const stop = at === -1 ? buf.length : at;
+    for (let i = from; i < stop; i++) {
+      if (buf[i] === 0) {
+        this.scanPos = this.pos;
+        this.stuck = true;
+        return -1;
+      }
+    }
+    if (at === -1) {
+      this.scanPos = this.pos;
+      this.scanned = buf.length;
+    }
+    return at;
   }
 
   /** One inline command; null when the line is not complete yet. */
   private inline(buf: Buffer, end: number): string[] | null {
-    // Redis finds the line end with strchr, which also stops at a NUL byte.
-    let nl = -1;
-    for (let i = this.pos; i < end; i++) {
-      const c = buf[i];
-      if (c === 10) {
-        nl = i;
-        break;
-      }
-      if (c === 0) break;
-    }
+    const nl = this.lineEnd(buf, 10);
     if (nl === -1) {
       if (end - this.pos > PROTO_INLINE_MAX_SIZE)
         throw new ProtocolError('ERR Protocol error: too big inline request');
       return null;
     }
-    let lineEnd = nl;
-    if (lineEnd > this.pos && buf[lineEnd - 1] === 13) lineEnd--;
-    const line = buf.latin1Slice(this.pos, lineEnd);
+    let stop = nl;
+    if (stop > this.pos && buf[stop - 1] === 13) stop--;
+    const line = buf.latin1Slice(this.pos, stop);
     this.pos = nl + 1;
     const args = splitInlineArgs(line);
     if (args === undefined) throw new ProtocolError('ERR Protocol error: unbalanced quotes in request');

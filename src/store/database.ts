@@ -1,6 +1,7 @@
 import { ERR } from '../commands/errors.js';
 import { lru, now } from '../util/clock.js';
 import { randomInt } from '../util/random.js';
+import { ARENA_MAX, ByteArena } from './arena.js';
 import { DataObject, type Value } from './value.js';
 
 /** meta layout per slot: bits 0-23 LRU clock (or LFU data), bits 24+ flags. */
@@ -8,6 +9,14 @@ const LRU_MASK = 0xffffff;
 export const F_EXPIRE = 1 << 24;
 /** A string modified in place (APPEND, SETRANGE...): OBJECT ENCODING says "raw". */
 export const F_RAW = 1 << 25;
+/**
+ * A small integer string held as a private object where Redis would share one
+ * (COPY duplicates the value): OBJECT REFCOUNT says 1 rather than INT_MAX.
+ */
+export const F_UNSHARED = 1 << 26;
+
+/** An absolute expiry in ms: a bigint only beyond 2^53, so PEXPIREAT up to LLONG_MAX is kept exactly. */
+export type ExpireTime = number | bigint;
 
 /** A slot index into the keyspace arrays; NONE when a key is absent. */
 export type Slot = number;
@@ -23,11 +32,28 @@ export interface KeyspaceObserver {
 
 const NO_OBSERVER: KeyspaceObserver = { expired() {}, modified() {} };
 
+/** The string's bytes are in the arena (record fields LEN and H8). */
+const F_ARENA = 1 << 27;
+/** Per-slot record in one Int32Array, 16 bytes (one cache line holds four): */
+const STRIDE = 4;
+/** meta word: LRU clock + flags. */
+const META = 0;
+/** string length in bytes. */
+const LEN = 1;
+/** arena handle / 8, as an unsigned 32-bit value. */
+const H8 = 2;
+/** Slot cell contents when not in the arena: a standalone Buffer (big string) or an object. */
+type Cell = Buffer | DataObject;
+
 /**
- * One logical database, stored as parallel arrays indexed by slot: keys, values
- * and a meta word (LRU clock + flags), with a Map from key to slot. No object per
- * key: a key costs its Map entry, three array cells and its strings. Freed slots
- * are reused. Expiry times live in a second Map holding only volatile keys.
+ * One logical database: a Map from key to slot, and per slot a 16-byte record
+ * (meta word, length, arena handle) in one Int32Array, so a lookup touches the
+ * Map, one record and the value's bytes; no JS object per key. String values
+ * live off the V8 heap: up to 64 KiB in the database's byte arena (see
+ * arena.ts), bigger ones in a standalone Buffer with room to grow (APPEND stays
+ * amortised O(1)). Writing a string therefore creates no long-lived garbage and
+ * the garbage collector only sees keys and non-string values. Freed slots are
+ * reused. Expiry times live in a second Map holding only volatile keys.
  *
  * Slots never move while a key lives, which gives SCAN its guarantee (a key
  * present for the whole scan is returned at least once, however the keyspace
@@ -39,10 +65,13 @@ const NO_OBSERVER: KeyspaceObserver = { expired() {}, modified() {} };
 export class Database {
   private index = new Map<string, Slot>();
   private keyAt: (string | undefined)[] = [];
-  private valueAt: (Value | undefined)[] = [];
-  private metaAt = new Int32Array(16);
+  /** Values not in the arena: big strings (Buffer with spare capacity) and objects. */
+  private cellAt: (Cell | undefined)[] = [];
+  private rec = new Int32Array(16 * STRIDE);
   private free: Slot[] = [];
-  private expires = new Map<string, number>();
+  private expires = new Map<string, ExpireTime>();
+  private arena = new ByteArena();
+  private bigBytes = 0;
   observer: KeyspaceObserver = NO_OBSERVER;
   /** Set by the dispatcher for CLIENT NO-TOUCH clients. */
   static noTouch = false;
@@ -51,7 +80,7 @@ export class Database {
   hits = 0;
   misses = 0;
   /** Cursor state for the active expiry cycle. */
-  private expireCursor: Iterator<[string, number]> | null = null;
+  private expireCursor: Iterator<[string, ExpireTime]> | null = null;
 
   constructor(public id: number) {}
 
@@ -63,20 +92,44 @@ export class Database {
     return this.expires.size;
   }
 
+  /** Bytes held by string values (arena chunks and big-string buffers). */
+  get stringBytes(): number {
+    return this.arena.used + this.bigBytes;
+  }
+
+  private meta(slot: Slot): number {
+    return this.rec[slot * STRIDE + META] as number;
+  }
+
+  private setMeta(slot: Slot, v: number): void {
+    this.rec[slot * STRIDE + META] = v;
+  }
+
+  private len(slot: Slot): number {
+    return this.rec[slot * STRIDE + LEN] as number;
+  }
+
+  private handle(slot: Slot): number {
+    return ((this.rec[slot * STRIDE + H8] as number) >>> 0) * 8;
+  }
+
   // ---- lookups ----
 
   /** The slot of a live key (expired keys are deleted on the way), touching its LRU clock; NONE when absent. */
   lookup(key: string): Slot {
     const slot = this.index.get(key);
-    if (
-      slot === undefined ||
-      (((this.metaAt[slot] as number) & F_EXPIRE) !== 0 && this.expireIfNeeded(key, slot))
-    ) {
+    if (slot === undefined) {
+      if (Database.countStats) this.misses++;
+      return NONE;
+    }
+    const i = slot * STRIDE;
+    const meta = this.rec[i] as number;
+    if ((meta & F_EXPIRE) !== 0 && this.expireIfNeeded(key, slot)) {
       if (Database.countStats) this.misses++;
       return NONE;
     }
     if (Database.countStats) this.hits++;
-    if (!Database.noTouch) this.metaAt[slot] = ((this.metaAt[slot] as number) & ~LRU_MASK) | lru();
+    if (!Database.noTouch) this.rec[i] = (meta & ~LRU_MASK) | lru();
     return slot;
   }
 
@@ -84,22 +137,45 @@ export class Database {
   peek(key: string): Slot {
     const slot = this.index.get(key);
     if (slot === undefined) return NONE;
-    if (((this.metaAt[slot] as number) & F_EXPIRE) !== 0 && this.expireIfNeeded(key, slot)) return NONE;
+    if ((this.meta(slot) & F_EXPIRE) !== 0 && this.expireIfNeeded(key, slot)) return NONE;
     return slot;
   }
 
+  /** The value at a slot; strings come back as latin1 strings (a fresh copy). */
   value(slot: Slot): Value {
-    return this.valueAt[slot] as Value;
+    const cell = this.cellAt[slot];
+    if (cell instanceof DataObject) return cell;
+    return this.readString(slot);
+  }
+
+  /** True when the value at `slot` is a string. */
+  isStringAt(slot: Slot): boolean {
+    return !(this.cellAt[slot] instanceof DataObject);
+  }
+
+  /** Length in bytes of the string at `slot` (STRLEN without copying). */
+  stringLengthAt(slot: Slot): number {
+    return this.len(slot);
   }
 
   /** The LRU clock stamp (seconds, 24 bits) of a slot. */
   lruOf(slot: Slot): number {
-    return (this.metaAt[slot] as number) & LRU_MASK;
+    return this.meta(slot) & LRU_MASK;
   }
 
   /** True when the string at `slot` was modified in place (OBJECT ENCODING "raw"). */
   isRaw(slot: Slot): boolean {
-    return ((this.metaAt[slot] as number) & F_RAW) !== 0;
+    return (this.meta(slot) & F_RAW) !== 0;
+  }
+
+  /** True when the value at `slot` is a private copy that Redis would not share (OBJECT REFCOUNT). */
+  isUnshared(slot: Slot): boolean {
+    return (this.meta(slot) & F_UNSHARED) !== 0;
+  }
+
+  /** Mark the value at `slot` as a private copy (COPY, MOVE of a copy). */
+  markUnshared(slot: Slot): void {
+    this.setMeta(slot, this.meta(slot) | F_UNSHARED);
   }
 
   exists(key: string): boolean {
@@ -108,55 +184,90 @@ export class Database {
 
   get(key: string): Value | undefined {
     const slot = this.lookup(key);
-    return slot === NONE ? undefined : (this.valueAt[slot] as Value);
+    return slot === NONE ? undefined : this.value(slot);
   }
 
-  /**
-   * A string value as a latin1 string, null when missing; WRONGTYPE for other
-   * types. A value held as bytes (after in-place writes) is converted back once.
-   */
+  /** A string value as a latin1 string, null when missing; WRONGTYPE for other types. */
   getString(key: string): string | null {
     const slot = this.lookup(key);
     if (slot === NONE) return null;
-    const v = this.valueAt[slot] as Value;
-    if (typeof v === 'string') return v;
-    if (v instanceof DataObject) throw ERR.wrongType;
-    const s = v.latin1Slice(0, v.length);
-    this.valueAt[slot] = s;
-    return s;
+    if ((this.meta(slot) & F_ARENA) === 0 && this.cellAt[slot] instanceof DataObject) throw ERR.wrongType;
+    return this.readString(slot);
   }
 
-  /** A string value in whichever representation it has (read-only bit commands). */
-  getStringOrBytes(key: string): string | Buffer | null {
-    const slot = this.lookup(key);
-    if (slot === NONE) return null;
-    const v = this.valueAt[slot] as Value;
-    if (v instanceof DataObject) throw ERR.wrongType;
-    return v;
+  /** The string at a slot as a latin1 string. */
+  private readString(slot: Slot): string {
+    const len = this.len(slot);
+    if ((this.meta(slot) & F_ARENA) !== 0) return len === 0 ? '' : this.arena.read(this.handle(slot), len);
+    return (this.cellAt[slot] as Buffer).latin1Slice(0, len);
+  }
+
+  /** A view of the string bytes at a slot. */
+  private viewOf(slot: Slot): Buffer {
+    const len = this.len(slot);
+    if ((this.meta(slot) & F_ARENA) !== 0)
+      return len === 0 ? Buffer.alloc(0) : this.arena.view(this.handle(slot), len);
+    return (this.cellAt[slot] as Buffer).subarray(0, len);
+  }
+
+  private checkString(slot: Slot): void {
+    if ((this.meta(slot) & F_ARENA) === 0 && this.cellAt[slot] instanceof DataObject) throw ERR.wrongType;
   }
 
   /**
-   * A string value as a mutable Buffer for in-place writes (converted once and
-   * kept as bytes), null when missing; WRONGTYPE for other types. After writing,
-   * call `touchWritten(key)`; to grow the value, store a new Buffer with `set`.
+   * A string value's bytes as a Buffer view, null when missing; WRONGTYPE for
+   * other types. The view is valid only until the next write to the keyspace.
+   */
+  getStringOrBytes(key: string): string | Buffer | null {
+    const slot = this.lookup(key);
+    if (slot === NONE) return null;
+    this.checkString(slot);
+    return this.viewOf(slot);
+  }
+
+  /**
+   * A string value as a mutable Buffer view for in-place writes (SETBIT,
+   * SETRANGE, BITFIELD), null when missing; WRONGTYPE for other types. Call
+   * `touchWritten(key)` after writing. To change the length, `set` a new value
+   * or use `writableBytes`. The view is valid only until the next write to the
+   * keyspace.
    */
   getBytes(key: string): Buffer | null {
     const slot = this.lookup(key);
     if (slot === NONE) return null;
-    const v = this.valueAt[slot] as Value;
-    if (v instanceof DataObject) throw ERR.wrongType;
-    if (typeof v !== 'string') return v;
-    const b = Buffer.from(v, 'latin1');
-    this.valueAt[slot] = b;
-    this.metaAt[slot] = (this.metaAt[slot] as number) | F_RAW;
-    return b;
+    this.checkString(slot);
+    this.setMeta(slot, this.meta(slot) | F_RAW);
+    return this.viewOf(slot);
+  }
+
+  /**
+   * A mutable view of a string value at least `minLength` bytes long: the key is
+   * created zero-filled when missing and zero-padded when shorter (Redis's
+   * lookupStringForBitCommand, SETRANGE). Returns [view, created or grown].
+   * WRONGTYPE for other types. Call `touchWritten(key)` after writing; the view
+   * is valid only until the next write to the keyspace.
+   */
+  writableBytes(key: string, minLength: number): [Buffer, boolean] {
+    let slot = this.lookup(key);
+    if (slot === NONE) {
+      slot = this.insert(key, Buffer.alloc(minLength), F_RAW);
+      this.observer.modified(this, key);
+      return [this.viewOf(slot), true];
+    }
+    this.checkString(slot);
+    this.setMeta(slot, this.meta(slot) | F_RAW);
+    if (this.len(slot) >= minLength) return [this.viewOf(slot), false];
+    const grown = Buffer.alloc(minLength);
+    this.viewOf(slot).copy(grown, 0);
+    this.store(slot, grown);
+    return [this.viewOf(slot), true];
   }
 
   /** An object of class `cls`, null when missing; WRONGTYPE for other types. */
   getObject<T extends DataObject>(key: string, cls: abstract new (...args: never[]) => T): T | null {
     const slot = this.lookup(key);
     if (slot === NONE) return null;
-    const v = this.valueAt[slot];
+    const v = this.cellAt[slot];
     if (!(v instanceof cls)) throw ERR.wrongType;
     return v;
   }
@@ -165,21 +276,20 @@ export class Database {
 
   /**
    * Store a value. Without `keepTtl` any TTL is removed (SET semantics).
-   * `raw` marks a string modified in place.
+   * `raw` marks a string modified in place. String bytes are copied.
    */
   set(key: string, value: Value, keepTtl = false, raw = false): void {
     const slot = this.index.get(key);
-    const flag = raw ? F_RAW : 0;
     if (slot === undefined) {
-      this.insert(key, value, flag);
+      this.insert(key, value, raw ? F_RAW : 0);
     } else {
-      this.valueAt[slot] = value;
-      let meta = ((this.metaAt[slot] as number) & ~(LRU_MASK | F_RAW)) | lru() | flag;
+      let meta = this.store(slot, value);
+      meta = (meta & ~(LRU_MASK | F_RAW | F_UNSHARED)) | lru() | (raw ? F_RAW : 0);
       if (!keepTtl && (meta & F_EXPIRE) !== 0) {
         this.expires.delete(key);
         meta &= ~F_EXPIRE;
       }
-      this.metaAt[slot] = meta;
+      this.setMeta(slot, meta);
     }
     this.observer.modified(this, key);
   }
@@ -190,11 +300,103 @@ export class Database {
     this.observer.modified(this, key);
   }
 
+  /**
+   * APPEND to an existing string value: in place when its storage has room,
+   * growing geometrically otherwise (amortised O(1)). Returns the new length.
+   */
+  append(key: string, suffix: string): number {
+    const slot = this.index.get(key) as Slot;
+    const len = this.len(slot);
+    const total = len + suffix.length;
+    const inArena = (this.meta(slot) & F_ARENA) !== 0;
+    const cell = this.cellAt[slot];
+    if (inArena && len > 0 && this.arena.fits(len, total)) {
+      this.arena.writeStringAt(this.handle(slot), len, suffix);
+      this.rec[slot * STRIDE + LEN] = total;
+    } else if (!inArena && cell instanceof Buffer && cell.length >= total) {
+      cell.latin1Write(suffix, len, suffix.length);
+      this.rec[slot * STRIDE + LEN] = total;
+    } else if (total > ARENA_MAX) {
+      const grown = Buffer.allocUnsafeSlow(Math.max(total, Math.min(total * 2, total + 1024 * 1024)));
+      this.viewOf(slot).copy(grown, 0);
+      grown.latin1Write(suffix, len, suffix.length);
+      const meta = this.releaseString(slot);
+      this.cellAt[slot] = grown;
+      this.bigBytes += grown.length;
+      this.rec[slot * STRIDE + LEN] = total;
+      this.setMeta(slot, meta);
+    } else {
+      this.store(slot, this.readString(slot) + suffix);
+    }
+    this.setMeta(slot, (this.meta(slot) & ~(LRU_MASK | F_UNSHARED)) | lru() | F_RAW);
+    this.observer.modified(this, key);
+    return total;
+  }
+
   /** Record an in-place modification of a key's value (WATCH, dirty counters). */
   touchWritten(key: string): void {
     const slot = this.index.get(key);
-    if (slot !== undefined) this.metaAt[slot] = (this.metaAt[slot] as number) | F_RAW;
+    if (slot !== undefined) this.setMeta(slot, this.meta(slot) | F_RAW);
     this.observer.modified(this, key);
+  }
+
+  /**
+   * Put a value into an existing slot, releasing what it held; returns the meta
+   * word (with F_ARENA updated). New storage is written before the old is
+   * released, so `value` may be a view of the old bytes.
+   */
+  private store(slot: Slot, value: Value): number {
+    const i = slot * STRIDE;
+    if (value instanceof DataObject) {
+      const meta = this.releaseString(slot);
+      this.cellAt[slot] = value;
+      this.rec[i] = meta;
+      return meta;
+    }
+    const len = value.length;
+    let meta = this.rec[i] as number;
+    if (len <= ARENA_MAX) {
+      const oldLen = this.rec[i + LEN] as number;
+      if ((meta & F_ARENA) !== 0 && this.arena.fits(oldLen, len)) {
+        const handle = this.handle(slot);
+        if (typeof value === 'string') this.arena.writeString(handle, value);
+        else this.arena.writeBytes(handle, value);
+      } else {
+        const handle = len === 0 ? 0 : this.arena.alloc(len);
+        if (len > 0) {
+          if (typeof value === 'string') this.arena.writeString(handle, value);
+          else this.arena.writeBytes(handle, value);
+        }
+        meta = this.releaseString(slot) | F_ARENA;
+        this.rec[i + H8] = handle / 8;
+      }
+    } else {
+      const big = Buffer.allocUnsafeSlow(len);
+      if (typeof value === 'string') big.latin1Write(value, 0, len);
+      else value.copy(big, 0, 0, len);
+      meta = this.releaseString(slot);
+      this.cellAt[slot] = big;
+      this.bigBytes += len;
+    }
+    this.rec[i + LEN] = len;
+    this.rec[i] = meta;
+    return meta;
+  }
+
+  /** Free the value storage of a slot; returns its meta word without F_ARENA. */
+  private releaseString(slot: Slot): number {
+    const i = slot * STRIDE;
+    const meta = this.rec[i] as number;
+    if ((meta & F_ARENA) !== 0) {
+      const len = this.rec[i + LEN] as number;
+      if (len > 0) this.arena.free(this.handle(slot), len);
+    } else {
+      const cell = this.cellAt[slot];
+      if (cell instanceof Buffer) this.bigBytes -= cell.length;
+      this.cellAt[slot] = undefined;
+    }
+    this.rec[i + LEN] = 0;
+    return meta & ~F_ARENA;
   }
 
   private insert(key: string, value: Value, flags: number): Slot {
@@ -202,17 +404,20 @@ export class Database {
     if (slot === undefined) {
       slot = this.keyAt.length;
       this.keyAt.push(key);
-      this.valueAt.push(value);
-      if (slot >= this.metaAt.length) {
-        const grown = new Int32Array(this.metaAt.length * 2);
-        grown.set(this.metaAt);
-        this.metaAt = grown;
+      this.cellAt.push(undefined);
+      if ((slot + 1) * STRIDE > this.rec.length) {
+        const grown = new Int32Array(this.rec.length * 2);
+        grown.set(this.rec);
+        this.rec = grown;
       }
     } else {
       this.keyAt[slot] = key;
-      this.valueAt[slot] = value;
     }
-    this.metaAt[slot] = lru() | flags;
+    const i = slot * STRIDE;
+    this.rec[i] = 0;
+    this.rec[i + LEN] = 0;
+    const meta = this.store(slot, value);
+    this.rec[i] = meta | lru() | flags;
     this.index.set(key, slot);
     return slot;
   }
@@ -221,7 +426,7 @@ export class Database {
   delete(key: string): boolean {
     const slot = this.index.get(key);
     if (slot === undefined) return false;
-    if (((this.metaAt[slot] as number) & F_EXPIRE) !== 0 && this.expireIfNeeded(key, slot)) return false;
+    if ((this.meta(slot) & F_EXPIRE) !== 0 && this.expireIfNeeded(key, slot)) return false;
     this.remove(key, slot);
     this.observer.modified(this, key);
     return true;
@@ -229,10 +434,10 @@ export class Database {
 
   private remove(key: string, slot: Slot): void {
     this.index.delete(key);
-    if (((this.metaAt[slot] as number) & F_EXPIRE) !== 0) this.expires.delete(key);
+    if ((this.meta(slot) & F_EXPIRE) !== 0) this.expires.delete(key);
+    this.releaseString(slot);
     this.keyAt[slot] = undefined;
-    this.valueAt[slot] = undefined;
-    this.metaAt[slot] = 0;
+    this.setMeta(slot, 0);
     if (this.index.size === 0) this.reset();
     else this.free.push(slot);
   }
@@ -240,10 +445,12 @@ export class Database {
   private reset(): void {
     this.index = new Map();
     this.keyAt = [];
-    this.valueAt = [];
-    this.metaAt = new Int32Array(16);
+    this.cellAt = [];
+    this.rec = new Int32Array(16 * STRIDE);
     this.free = [];
     this.expires = new Map();
+    this.arena = new ByteArena();
+    this.bigBytes = 0;
     this.expireCursor = null;
   }
 
@@ -251,39 +458,49 @@ export class Database {
 
   /** Absolute expiry in ms, or -1 for a persistent key. The key must exist. */
   getExpire(key: string): number {
+    return Number(this.expires.get(key) ?? -1);
+  }
+
+  /** `getExpire`, exact beyond 2^53 (PEXPIRETIME, TTL of far-future keys, COPY/MOVE). */
+  getExpireExact(key: string): ExpireTime {
     return this.expires.get(key) ?? -1;
   }
 
   /** Set an absolute expiry (ms) on an existing key. */
-  setExpire(key: string, when: number): void {
+  setExpire(key: string, when: ExpireTime): void {
     const slot = this.index.get(key);
     if (slot === undefined) return;
-    this.metaAt[slot] = (this.metaAt[slot] as number) | F_EXPIRE;
-    this.expires.set(key, when);
+    this.setMeta(slot, this.meta(slot) | F_EXPIRE);
+    const exact =
+      typeof when === 'bigint' && when >= -9007199254740991n && when <= 9007199254740991n
+        ? Number(when)
+        : when;
+    this.expires.set(key, exact);
   }
 
   /** Remove a TTL; true if there was one. */
   persist(key: string): boolean {
     const slot = this.index.get(key);
-    if (slot === undefined || ((this.metaAt[slot] as number) & F_EXPIRE) === 0) return false;
-    this.metaAt[slot] = (this.metaAt[slot] as number) & ~F_EXPIRE;
+    if (slot === undefined || (this.meta(slot) & F_EXPIRE) === 0) return false;
+    this.setMeta(slot, this.meta(slot) & ~F_EXPIRE);
     this.expires.delete(key);
     return true;
   }
 
-  /** Rename `from` to `to` (which is overwritten), keeping the TTL and LRU. `from` must exist. */
+  /** Rename `from` to `to` (which is overwritten), keeping the value's storage, TTL and LRU. `from` must exist. */
   rename(from: string, to: string): void {
     const slot = this.index.get(from) as Slot;
-    const value = this.valueAt[slot] as Value;
-    const meta = this.metaAt[slot] as number;
     const when = this.expires.get(from);
     if (to !== from) {
       const target = this.index.get(to);
       if (target !== undefined) this.remove(to, target);
     }
-    this.remove(from, slot);
-    const moved = this.insert(to, value, meta & F_RAW);
-    this.metaAt[moved] = ((this.metaAt[moved] as number) & ~LRU_MASK) | (meta & LRU_MASK);
+    // The slot keeps its storage; only the key that names it changes.
+    this.index.delete(from);
+    if ((this.meta(slot) & F_EXPIRE) !== 0) this.expires.delete(from);
+    this.keyAt[slot] = to;
+    this.index.set(to, slot);
+    this.setMeta(slot, this.meta(slot) & ~F_EXPIRE);
     if (when !== undefined) this.setExpire(to, when);
     this.observer.modified(this, from);
     this.observer.modified(this, to);
@@ -303,15 +520,14 @@ export class Database {
 
   /** A random live key, or null when the database is empty. */
   randomKey(): string | null {
-    // Bounded like Redis: if every sampled key is expired, give up deleting them.
-    for (let tries = 0; tries < 100; tries++) {
+    // As Redis on a primary: never return an expired key. Each miss deletes one
+    // key, so this ends (Redis bounds the tries only on replicas, which cannot delete).
+    for (;;) {
       const slot = this.randomSlot();
       if (slot === NONE) return null;
       const key = this.keyAt[slot] as string;
-      if (((this.metaAt[slot] as number) & F_EXPIRE) === 0 || !this.expireIfNeeded(key, slot)) return key;
+      if ((this.meta(slot) & F_EXPIRE) === 0 || !this.expireIfNeeded(key, slot)) return key;
     }
-    const slot = this.randomSlot();
-    return slot === NONE ? null : (this.keyAt[slot] as string);
   }
 
   /** A uniformly random occupied slot, or NONE when empty. */
@@ -350,7 +566,7 @@ export class Database {
     while (slot < n && found < count && examined < maxSlots) {
       const key = this.keyAt[slot];
       if (key !== undefined) {
-        const expired = ((this.metaAt[slot] as number) & F_EXPIRE) !== 0 && this.expireIfNeeded(key, slot);
+        const expired = (this.meta(slot) & F_EXPIRE) !== 0 && this.expireIfNeeded(key, slot);
         if (!expired) {
           out.push(key);
           found++;
@@ -366,15 +582,14 @@ export class Database {
   *keys(): IterableIterator<string> {
     const t = now();
     for (const [key, slot] of this.index) {
-      if (((this.metaAt[slot] as number) & F_EXPIRE) !== 0 && (this.expires.get(key) as number) <= t)
-        continue;
+      if ((this.meta(slot) & F_EXPIRE) !== 0 && (this.expires.get(key) as ExpireTime) <= t) continue;
       yield key;
     }
   }
 
   /** Every [key, value] pair, including expired ones not yet reclaimed (persistence, DEBUG). */
   *entries(): IterableIterator<[string, Value]> {
-    for (const [key, slot] of this.index) yield [key, this.valueAt[slot] as Value];
+    for (const [key, slot] of this.index) yield [key, this.value(slot)];
   }
 
   /** Delete everything; returns the number of keys removed. */
@@ -387,21 +602,26 @@ export class Database {
 
   /** SWAPDB: exchange contents with another database (clients keep their db index). */
   swapWith(other: Database): void {
-    const { index, keyAt, valueAt, metaAt, free, expires } = this;
-    this.index = other.index;
-    this.keyAt = other.keyAt;
-    this.valueAt = other.valueAt;
-    this.metaAt = other.metaAt;
-    this.free = other.free;
-    this.expires = other.expires;
-    other.index = index;
-    other.keyAt = keyAt;
-    other.valueAt = valueAt;
-    other.metaAt = metaAt;
-    other.free = free;
-    other.expires = expires;
+    const mine = this.contents();
+    this.adopt(other.contents());
+    other.adopt(mine);
+  }
+
+  private contents() {
+    const { index, keyAt, cellAt, rec, free, expires, arena, bigBytes } = this;
+    return { index, keyAt, cellAt, rec, free, expires, arena, bigBytes };
+  }
+
+  private adopt(c: ReturnType<Database['contents']>): void {
+    this.index = c.index;
+    this.keyAt = c.keyAt;
+    this.cellAt = c.cellAt;
+    this.rec = c.rec;
+    this.free = c.free;
+    this.expires = c.expires;
+    this.arena = c.arena;
+    this.bigBytes = c.bigBytes;
     this.expireCursor = null;
-    other.expireCursor = null;
   }
 
   /**
