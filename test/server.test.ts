@@ -10,6 +10,8 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { bytesToHuman, fixed2 } from '../src/commands/server.js';
+import { LatencyHistogram, LatencySeries, latencyGraph } from '../src/core/latency.js';
 import { Differential, sameType } from './helpers/diff.js';
 import { type Arg, RespConnection, type Value } from './helpers/resp.js';
 import { startRedoubt, startRedoubtProcess } from './helpers/servers.js';
@@ -289,6 +291,90 @@ describe('server commands (differential, default configuration)', () => {
     }
   });
 
+  it('INFO latencystats and LATENCY HISTOGRAM track the same commands as Redis, in Redis’s format', async (t) => {
+    if (d === null) return t.skip('redis-server not installed');
+    const f = await Differential.start();
+    if (f === null) return t.skip('redis-server not installed');
+    try {
+      await f.all([
+        ['LATENCY', 'HISTOGRAM'],
+        ['LATENCY', 'HISTOGRAM', 'nosuch', 'get'],
+        ['PING'],
+        ['PING'],
+        ['ECHO'],
+      ]);
+      await f.same(['CLIENT', 'ID'], sameType);
+      await f.all([
+        ['CLIENT', 'GETNAME'],
+        ['SELECT', 'x'],
+      ]);
+      const lines = (v: Value): string[] =>
+        str(v)
+          .split('\r\n')
+          .filter((l) => l.startsWith('latency_percentiles_usec_'))
+          .map((l) => {
+            assert.match(
+              l,
+              /^latency_percentiles_usec_[a-z|-]+:p50=\d+\.\d{3},p99=\d+\.\d{3},p99\.9=\d+\.\d{3}$/,
+            );
+            return l.slice(0, l.indexOf(':'));
+          })
+          .sort();
+      const [a, b] = [
+        await f.redoubt.call('INFO', 'latencystats'),
+        await f.redis.call('INFO', 'latencystats'),
+      ];
+      assert.deepEqual(lines(a), lines(b));
+      assert.ok(lines(a).includes('latency_percentiles_usec_client|id'));
+
+      /** name -> calls, with each histogram's shape checked. */
+      const histograms = (v: Value): Record<string, number> => {
+        const items = v as Value[];
+        const out: Record<string, number> = {};
+        for (let i = 0; i < items.length; i += 2) {
+          const [callsKey, calls, histKey, buckets] = items[i + 1] as [string, number, string, number[]];
+          assert.deepEqual([callsKey, histKey], ['calls', 'histogram_usec']);
+          let previous = 0;
+          for (let j = 0; j < buckets.length; j += 2) {
+            assert.ok((buckets[j + 1] as number) > previous, 'cumulative counts grow');
+            previous = buckets[j + 1] as number;
+          }
+          assert.equal(previous, calls, 'the last bucket holds every call');
+          out[items[i] as string] = calls;
+        }
+        return out;
+      };
+      for (const args of [
+        ['LATENCY', 'HISTOGRAM'],
+        ['LATENCY', 'HISTOGRAM', 'ping', 'CLIENT', 'nosuch'],
+        ['LATENCY', 'HISTOGRAM', 'client|getname'],
+      ]) {
+        const [ha, hb]: [Value, Value] = [await f.redoubt.call(...args), await f.redis.call(...args)];
+        assert.deepEqual(histograms(ha), histograms(hb), args.join(' '));
+      }
+      // Percentile labels follow latency-tracking-info-percentiles; latency-tracking no empties the section.
+      await f.all([
+        ['CONFIG', 'SET', 'latency-tracking-info-percentiles', '0 50.5 100'],
+        ['CONFIG', 'SET', 'latency-tracking', 'no'],
+        ['INFO', 'latencystats'],
+        ['CONFIG', 'SET', 'latency-tracking', 'yes'],
+      ]);
+      const labels = (v: Value): string[] =>
+        str(v)
+          .split('\r\n')
+          .filter((l) => l.startsWith('latency_percentiles_usec_ping:'))
+          .map((l) => l.replace(/=\d+\.\d{3}/g, '=*'));
+      const [la, lb] = [
+        await f.redoubt.call('INFO', 'latencystats'),
+        await f.redis.call('INFO', 'latencystats'),
+      ];
+      assert.deepEqual(labels(la), labels(lb));
+      assert.deepEqual(labels(la), ['latency_percentiles_usec_ping:p0=*,p50.5=*,p100=*']);
+    } finally {
+      await f.close();
+    }
+  });
+
   it('INFO keyspace lists databases with keys, as Redis', async (t) => {
     if (d === null) return t.skip('redis-server not installed');
     await d.all([
@@ -301,6 +387,50 @@ describe('server commands (differential, default configuration)', () => {
     await d.same(['INFO', 'keyspace']);
     await d.all([['SELECT', '3'], ['FLUSHDB'], ['SELECT', '0'], ['FLUSHDB']]);
     await d.same(['INFO', 'keyspace']);
+  });
+});
+
+describe('INFO number formatting (C printf)', () => {
+  it('%.2f rounds exact ties to even; bytesToHuman picks Redis’s units', () => {
+    assert.equal(fixed2(1.125), '1.12');
+    assert.equal(fixed2(1.375), '1.38');
+    assert.equal(fixed2(0.005), '0.01');
+    assert.equal(fixed2(2.5), '2.50');
+    assert.equal(fixed2(-1.125), '-1.12');
+    assert.equal(bytesToHuman(0), '0B');
+    assert.equal(bytesToHuman(1023), '1023B');
+    assert.equal(bytesToHuman(1152), '1.12K');
+    assert.equal(bytesToHuman(1024 * 1024), '1.00M');
+    assert.equal(bytesToHuman(25276502016), '23.54G');
+    assert.equal(bytesToHuman(2 ** 60), `${2 ** 60}B`);
+  });
+});
+
+describe('latency histograms (Redis’s HdrHistogram layout)', () => {
+  it('percentiles and cumulative buckets match what Redis printed for the same durations', () => {
+    // Redis 7.0: PING at 0 µs and 2 µs gave p50=0.001,p99=2.007 and buckets {1: 1, 2: 2}.
+    const h = new LatencyHistogram();
+    h.record(0);
+    h.record(2000);
+    assert.equal(h.total, 2);
+    assert.equal(h.valueAtPercentile(50), 1);
+    assert.equal(h.valueAtPercentile(99), 2007);
+    assert.equal(h.valueAtPercentile(0), 1);
+    assert.deepEqual(h.cumulative(), [
+      [1, 1],
+      [2, 2],
+    ]);
+    // Redis's documented LATENCY HISTOGRAM example reports the levels 1, 2, 4, 8, 16, 33 µs.
+    const g = new LatencyHistogram();
+    for (const us of [0, 1.5, 3, 7, 15, 31]) g.record(us * 1000);
+    assert.deepEqual(
+      g.cumulative().map(([us]) => us),
+      [1, 2, 4, 8, 16, 33],
+    );
+    // Out-of-range durations are clamped to 1 ns .. 1 s.
+    const big = new LatencyHistogram();
+    big.record(5e12);
+    assert.equal(big.valueAtPercentile(100), 1_002_438_655);
   });
 });
 
@@ -657,6 +787,52 @@ describe('LATENCY (differential, latency-monitor-threshold 10, DEBUG enabled)', 
     const theirLines = theirs.map((l) => l.status);
     for (const l of ours) assert.ok(theirLines.includes(l.status), `"${l.status}" is Redis's text`);
     assert.ok(ours.some((l) => l.status === 'LATEST'));
+  });
+
+  it('LATENCY GRAPH draws exactly what Redis draws for the same samples', async (t) => {
+    if (d === null) return t.skip('redis-server not installed');
+    await d.all([
+      ['LATENCY', 'RESET'],
+      ['LATENCY', 'GRAPH', 'command'],
+      ['LATENCY', 'GRAPH', 'nosuch'],
+    ]);
+    // Samples in three different seconds on the reference server.
+    const r = d.redis;
+    for (const sec of ['0.02', '0.05', '0.012']) {
+      await r.call('DEBUG', 'SLEEP', sec);
+      await sleep(1100);
+    }
+    await r.call('DEBUG', 'SLEEP', '0.03');
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const before = Number(((await r.call('TIME')) as string[])[0]);
+      const history = (await r.call('LATENCY', 'HISTORY', 'command')) as [number, number][];
+      const latest = (await r.call('LATENCY', 'LATEST')) as [string, number, number, number][];
+      const graph = str(await r.call('LATENCY', 'GRAPH', 'command'));
+      const after = Number(((await r.call('TIME')) as string[])[0]);
+      if (before !== after) continue; // a second boundary changes the labels: try again
+      assert.equal(history.length, 4);
+      const series = new LatencySeries();
+      for (const [time, ms] of history) series.add(ms, time);
+      assert.equal(series.max, latest[0]?.[3]);
+      assert.equal(latencyGraph('command', series, before), graph);
+      // And Redoubt serves it the same way: bulk in RESP2, verbatim txt in RESP3.
+      await d.redoubt.call('DEBUG', 'SLEEP', '0.02');
+      assert.match(
+        str(await d.redoubt.call('LATENCY', 'GRAPH', 'command')),
+        /^command - high \d+ ms, low \d+ ms \(all time high \d+ ms\)\n-{80}\n/,
+      );
+      return;
+    }
+    assert.fail('could not sample the graph within one second');
+  });
+
+  it('LATENCY GRAPH of a single sample (as captured from Redis 7.0)', () => {
+    const series = new LatencySeries();
+    series.add(20, 1000);
+    assert.equal(
+      latencyGraph('command', series, 1000),
+      `command - high 20 ms, low 20 ms (all time high 20 ms)\n${'-'.repeat(80)}\n \n \n \n_\n \n0\ns\n`,
+    );
   });
 });
 

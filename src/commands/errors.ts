@@ -140,6 +140,9 @@ export const SERVER_ERR = {
   ),
 } as const;
 
+export const noLatencySamples = (event: string): ErrorReply =>
+  formatted(`ERR No samples available for event '${cString(event)}'`);
+
 /** CONFIG (config.c). The reasons after " - " come from the directive kinds (src/config/kinds.ts). */
 export const configSetUnknown = (name: string): ErrorReply =>
   e(`ERR Unknown option or number of arguments for CONFIG SET - '${cString(name)}'`);

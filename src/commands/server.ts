@@ -10,7 +10,7 @@ import { machine, release, totalmem, type } from 'node:os';
 import { resolve } from 'node:path';
 import { getHeapStatistics } from 'node:v8';
 import { CLIENT_BLOCKED, CLIENT_MONITOR, CLIENT_MULTI, type Client } from '../core/client.js';
-import type { LatencySeries } from '../core/latency.js';
+import { type LatencyHistogram, type LatencySeries, latencyGraph } from '../core/latency.js';
 import { formatTimeval, netBytes, nowMicros, usedMemory } from '../core/metrics.js';
 import type { Server } from '../core/server.js';
 import { REDIS_COMPAT_VERSION, VERSION } from '../core/version.js';
@@ -29,8 +29,9 @@ import {
 import { type Database, NONE } from '../store/database.js';
 import { idleSeconds, lru } from '../util/clock.js';
 import { parseInt64Number } from '../util/number.js';
-import { ERR, SERVER_ERR, subcommandSyntax } from './errors.js';
+import { ERR, noLatencySamples, SERVER_ERR, subcommandSyntax } from './errors.js';
 import { helpReply } from './help.js';
+import type { Command } from './registry.js';
 import type { CommandSpec } from './spec.js';
 
 export const serverCommands = [
@@ -81,6 +82,18 @@ export const serverCommands = [
     flags: [],
     subcommands: [
       {
+        name: 'graph',
+        group: 'server',
+        summary: 'Return a latency graph for the event.',
+        since: '2.8.13',
+        complexity: 'O(1)',
+        arity: 3,
+        flags: ['admin', 'noscript', 'loading', 'stale'],
+        tips: ['nondeterministic_output', 'request_policy:all_nodes', 'response_policy:special'],
+        args: [{ name: 'event', type: 'string' }],
+        handler: latencyGraphCommand,
+      },
+      {
         name: 'help',
         group: 'server',
         summary: 'Show helpful text about the different subcommands.',
@@ -89,6 +102,18 @@ export const serverCommands = [
         arity: 2,
         flags: ['loading', 'stale'],
         handler: latencyHelpCommand,
+      },
+      {
+        name: 'histogram',
+        group: 'server',
+        summary: 'Return the cumulative distribution of latencies of a subset of commands or all.',
+        since: '7.0.0',
+        complexity: 'O(N) where N is the number of commands with latency information being retrieved.',
+        arity: -2,
+        flags: ['admin', 'noscript', 'loading', 'stale'],
+        tips: ['nondeterministic_output', 'request_policy:all_nodes', 'response_policy:special'],
+        args: [{ name: 'command', type: 'string', flags: ['optional', 'multiple'] }],
+        handler: latencyHistogramCommand,
       },
       {
         name: 'history',
@@ -267,10 +292,7 @@ const INFO_SECTIONS: readonly InfoSection[] = [
   { name: 'modules', title: 'Modules', alias: 'module_list', fields: () => [] },
   { name: 'commandstats', title: 'Commandstats', fields: commandstatsFields },
   { name: 'errorstats', title: 'Errorstats', fields: errorstatsFields },
-  // Per-command latency percentiles need latency tracking (histograms), which
-  // Redoubt does not keep yet: the section is empty, as in Redis with
-  // `latency-tracking no`.
-  { name: 'latencystats', title: 'Latencystats', fields: () => [] },
+  { name: 'latencystats', title: 'Latencystats', fields: latencystatsFields },
   { name: 'cluster', title: 'Cluster', fields: () => [['cluster_enabled', 0]] },
   { name: 'keyspace', title: 'Keyspace', fields: keyspaceFields },
 ];
@@ -386,7 +408,7 @@ function serverFields(server: Server): Field[] {
 
 /** Bytes a client holds in its query buffer and its pending output. */
 function clientBuffers(c: Client): [input: number, output: number] {
-  return [c.decoder.bufferedBytes, c.out.length + (c.socket?.writableLength ?? 0)];
+  return [c.decoder.bufferedBytes, c.pendingOutput + (c.socket?.writableLength ?? 0)];
 }
 
 function clientsFields(server: Server): Field[] {
@@ -639,6 +661,29 @@ function commandstatsFields(server: Server): Field[] {
   return out;
 }
 
+/** Per-command percentiles (µs) of `latency-tracking-info-percentiles`; nothing when tracking is off. */
+function latencystatsFields(server: Server): Field[] {
+  const latency = server.latency;
+  if (!latency.tracking) return [];
+  const percentiles = server.config.get<readonly number[]>('latency-tracking-info-percentiles');
+  const out: Field[] = [];
+  for (const cmd of server.commands.all()) {
+    const h = latency.histograms.get(cmd);
+    if (h === undefined) continue;
+    const values = percentiles.map(
+      (p) => `p${formatPercentile(p)}=${(h.valueAtPercentile(p) / 1000).toFixed(3)}`,
+    );
+    out.push([`latency_percentiles_usec_${cmd.fullName}`, values.join(',')]);
+  }
+  return out;
+}
+
+/** Redis prints a percentile with `%f`, then trims trailing zeros and the point. */
+function formatPercentile(p: number): string {
+  const s = p.toFixed(6);
+  return s.replace(/0+$/, '').replace(/\.$/, '');
+}
+
 /** Error codes in byte order, as Redis's rax iterates them. */
 function errorstatsFields(server: Server): Field[] {
   return [...server.stats.errors]
@@ -686,7 +731,7 @@ export function bytesToHuman(n: number): string {
   if (n < 1024) return `${n}B`;
   let d = n / 1024;
   for (const unit of units) {
-    if (d < 1024 || unit === 'P') return `${fixed2(d)}${unit}`;
+    if (d < 1024) return `${fixed2(d)}${unit}`;
     d /= 1024;
   }
   return `${n}B`;
@@ -750,9 +795,46 @@ function latencyResetCommand(c: Client, argv: string[]): Reply {
   return n;
 }
 
-/** Redis's LATENCY HELP, less the subcommands Redoubt does not have (DOCTOR, GRAPH, HISTOGRAM). */
+function latencyGraphCommand(c: Client, argv: string[]): Reply {
+  const event = argv[2] as string;
+  const series = c.server.latency.events.get(event);
+  if (series === undefined) throw noLatencySamples(event);
+  return new VerbatimReply('txt', latencyGraph(event, series));
+}
+
+/** One command's LATENCY HISTOGRAM entry: name, then calls and the cumulative buckets. */
+function histogramEntry(out: Reply[], cmd: Command, h: LatencyHistogram): void {
+  const buckets: Reply[] = [];
+  for (const [usec, count] of h.cumulative()) buckets.push(usec, count);
+  out.push(cmd.fullName, new MapReply(['calls', h.total, 'histogram_usec', new MapReply(buckets)]));
+}
+
+/** All commands with data, or the named ones (a container stands for its subcommands). */
+function latencyHistogramCommand(c: Client, argv: string[]): Reply {
+  const { commands, latency } = c.server;
+  const out: Reply[] = [];
+  const add = (cmd: Command): void => {
+    const h = latency.histograms.get(cmd);
+    if (h !== undefined) histogramEntry(out, cmd, h);
+  };
+  if (argv.length === 2) {
+    for (const cmd of commands.all()) add(cmd);
+  } else {
+    for (let i = 2; i < argv.length; i++) {
+      const cmd = commands.byCurrentName(argv[i] as string);
+      if (cmd === undefined) continue;
+      add(cmd);
+      for (const sub of cmd.subcommands?.values() ?? []) add(sub);
+    }
+  }
+  return new MapReply(out);
+}
+
+/** Redis's LATENCY HELP, less DOCTOR, which Redoubt does not have. */
 function latencyHelpCommand(): Reply {
   return helpReply('LATENCY', [
+    'GRAPH <event>',
+    '    Return an ASCII latency graph for the <event> class.',
     'HISTORY <event>',
     '    Return time-latency samples for the <event> class.',
     'LATEST',
@@ -760,6 +842,9 @@ function latencyHelpCommand(): Reply {
     'RESET [<event> ...]',
     '    Reset latency data of one or more <event> classes.',
     '    (default: reset all data for all event classes)',
+    'HISTOGRAM [COMMAND ...]',
+    '    Return a cumulative distribution of latencies in the format of a histogram for the specified command names.',
+    '    If no commands are specified then all histograms are replied.',
   ]);
 }
 

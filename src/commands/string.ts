@@ -535,7 +535,8 @@ function expireAt(arg: string, flags: number, command: string): ExpireTime {
 }
 
 function getCommand(c: Client, argv: string[]): Reply {
-  return c.db.getString(argv[1] as string);
+  // A view of the stored bytes: the encoder copies them out straight away.
+  return c.db.getStringOrBytes(argv[1] as string);
 }
 
 function setCommand(c: Client, argv: string[]): Reply {

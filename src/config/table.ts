@@ -937,6 +937,9 @@ export const DIRECTIVES: readonly Directive<unknown>[] = [
     name: 'latency-tracking',
     kind: bool,
     default: true,
+    apply: (server, v) => {
+      server.latency.tracking = v as boolean;
+    },
     doc: 'Track per-command latency percentiles (INFO latencystats).',
   }),
   directive<readonly number[]>({

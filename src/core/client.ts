@@ -6,7 +6,8 @@
 import type { Socket } from 'node:net';
 import type { Command } from '../commands/registry.js';
 import { type DecoderLimits, ProtocolError, RespDecoder } from '../protocol/decoder.js';
-import { encodeReply, type Protocol } from '../protocol/encoder.js';
+import { type Protocol, writeReply } from '../protocol/encoder.js';
+import { OutputBuffer } from '../protocol/output.js';
 import { ErrorReply, type Reply } from '../protocol/reply.js';
 import type { Database } from '../store/database.js';
 import type { Server } from './server.js';
@@ -48,8 +49,8 @@ export class Client implements DecoderLimits {
   readonly createdAt = Date.now();
   lastInteraction = Date.now();
   lastCommand: Command | undefined;
-  /** Pending output (latin1), written by `flush`. */
-  out = '';
+  /** Pending output, written by `flush`; allocated on first use. */
+  private output: OutputBuffer | null = null;
   private queued = false;
   private processing = false;
   closed = false;
@@ -161,18 +162,33 @@ export class Client implements DecoderLimits {
 
   /** Encode and queue a reply, honouring CLIENT REPLY OFF|SKIP. */
   sendReply(r: Reply): void {
-    if (this.replyOff || this.skipping) return;
-    this.send(encodeReply(r, this.resp));
+    if (this.replyOff || this.skipping || this.closed) return;
+    writeReply((this.output ??= new OutputBuffer()), r, this.resp);
+    this.scheduled();
   }
 
-  /** Queue raw RESP bytes; written at the end of this turn. */
+  /** Queue raw RESP bytes (a latin1 string); written at the end of this turn. */
   send(resp: string): void {
     if (this.closed || resp === '') return;
-    this.out += resp;
+    (this.output ??= new OutputBuffer()).latin1(resp);
+    this.scheduled();
+  }
+
+  private scheduled(): void {
     if (!this.processing && !this.queued) {
       this.queued = true;
       this.server.scheduleFlush(this);
     }
+  }
+
+  /** Bytes of replies not yet handed to the socket. */
+  get pendingOutput(): number {
+    return this.output?.length ?? 0;
+  }
+
+  /** Drop replies not yet written (a connection about to be closed without answer). */
+  discardOutput(): void {
+    this.output?.reset(true);
   }
 
   /** Write pending output in one socket write, then act on close flags. */
@@ -184,15 +200,18 @@ export class Client implements DecoderLimits {
       this.destroy();
       return;
     }
-    if (this.out !== '' && socket !== null) {
-      const out = this.out;
-      this.out = '';
+    const output = this.output;
+    if (output !== null && output.length > 0 && socket !== null) {
+      const bytes = output.view();
       if ((this.flags & CLIENT_CLOSE_AFTER_REPLY) !== 0) {
-        socket.end(out, 'latin1');
+        socket.end(bytes);
+        this.output = null;
         this.closed = true;
         return;
       }
-      socket.write(out, 'latin1');
+      socket.write(bytes);
+      // Reuse the memory when the kernel took everything synchronously.
+      output.reset(socket.writableLength === 0);
       if (socket.writableLength > UNAUTH_MAX_OUTPUT && this.restricted) {
         this.server.logger.warning(
           `Closing unauthenticated client that does not read its replies: ${this.describe()}`,
@@ -209,7 +228,7 @@ export class Client implements DecoderLimits {
   destroy(): void {
     if (!this.closed) {
       this.closed = true;
-      this.out = '';
+      this.output = null;
     }
     this.socket?.destroy();
   }

@@ -22,6 +22,7 @@ import {
 import { DIRECTIVES, SENSITIVE } from '../config/table.js';
 import { ErrorReply, type Reply } from '../protocol/reply.js';
 import { Database } from '../store/database.js';
+import { freeze, unfreeze } from '../util/clock.js';
 import { CLIENT_CLOSE_ASAP, CLIENT_NO_TOUCH, type Client } from './client.js';
 import type { Server } from './server.js';
 
@@ -31,7 +32,7 @@ export function execute(server: Server, c: Client, argv: string[]): void {
   if ((name.length === 4 || name.length === 5) && isHttpWord(name)) {
     server.securityWarning(c);
     server.stats.securityAttacks++;
-    c.out = '';
+    c.discardOutput();
     c.flags |= CLIENT_CLOSE_ASAP;
     return;
   }
@@ -95,12 +96,16 @@ export function call(server: Server, c: Client, cmd: Command, argv: string[]): v
   Database.noTouch = (c.flags & CLIENT_NO_TOUCH) !== 0;
   Database.countStats = (cmd.flags & CMD_READONLY) !== 0;
   const start = performance.now();
+  // One instant per command, as Redis's command time: a key cannot expire
+  // half-way through a command that reads it twice.
+  freeze();
   let reply: Reply;
   try {
     reply = handler(c, argv);
   } catch (err) {
     reply = toErrorReply(server, cmd, err);
   }
+  unfreeze();
   const usec = Math.round((performance.now() - start) * 1000);
   Database.noTouch = false;
   const stats = cmd.stats;
@@ -124,6 +129,7 @@ export function call(server: Server, c: Client, cmd: Command, argv: string[]): v
   ) {
     server.slowlog.add(c, redactedArgv(cmd, argv), usec);
   }
+  if (server.latency.tracking) server.latency.recordCommand(cmd, usec);
   if (server.latency.threshold > 0) {
     server.latency.addSampleIfNeeded(
       (cmd.flags & CMD_FAST) !== 0 ? 'fast-command' : 'command',

@@ -189,6 +189,7 @@ export class Server {
       this.stats.netOutputBytes -= c.socket?.bytesWritten ?? 0;
     }
     this.metrics.reset();
+    this.latency.histograms.clear();
   }
 
   // ---- authentication (the default user; ACL users build on this) ----

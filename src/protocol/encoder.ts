@@ -1,4 +1,5 @@
 import { formatDouble17 } from '../util/number.js';
+import { OutputBuffer } from './output.js';
 import {
   BooleanReply,
   DoubleReply,
@@ -16,48 +17,119 @@ import {
 
 export type Protocol = 2 | 3;
 
+const CRLF = Buffer.from('\r\n');
+const NULL2 = Buffer.from('$-1\r\n');
+const NULL3 = Buffer.from('_\r\n');
+const NULL_ARRAY2 = Buffer.from('*-1\r\n');
+const OK_BYTES = Buffer.from('+OK\r\n');
+const DOLLAR = 36;
+const STAR = 42;
+const COLON = 58;
+
 /**
- * Encode a reply as RESP. The result is a latin1 "binary" string: every char code
- * is one byte, so `socket.write(out, 'latin1')` sends the exact bytes.
+ * Encode a reply as RESP into a client's output buffer. Hot replies (bulk
+ * strings, integers, +OK, arrays) are written byte by byte without building
+ * intermediate strings.
  */
-export function encodeReply(r: Reply, proto: Protocol): string {
-  if (typeof r === 'string') return '$' + r.length + '\r\n' + r + '\r\n';
-  if (typeof r === 'number') return ':' + r + '\r\n';
-  if (r === null) return proto === 2 ? '$-1\r\n' : '_\r\n';
-  if (r instanceof StatusReply) return '+' + r.text + '\r\n';
-  if (Array.isArray(r)) return encodeAggregate('*', r, proto);
-  if (r instanceof ErrorReply) return '-' + sanitizeLine(r.message) + '\r\n';
-  if (typeof r === 'bigint') return ':' + r.toString() + '\r\n';
-  if (r instanceof MapReply) {
-    if (proto === 2) return encodeAggregate('*', r.items, proto);
-    let out = '%' + (r.items.length >> 1) + '\r\n';
-    for (const item of r.items) out += encodeReply(item, proto);
-    return out;
+export function writeReply(out: OutputBuffer, r: Reply, proto: Protocol): void {
+  if (typeof r === 'string') {
+    out.header(DOLLAR, r.length);
+    out.latin1(r);
+    out.bytes(CRLF);
+    return;
   }
-  if (r instanceof SetReply) return encodeAggregate(proto === 2 ? '*' : '~', r.items, proto);
+  if (typeof r === 'number') {
+    if (Number.isSafeInteger(r)) out.header(COLON, r);
+    else out.latin1(`:${r}\r\n`);
+    return;
+  }
+  if (r === null) {
+    out.bytes(proto === 2 ? NULL2 : NULL3);
+    return;
+  }
+  if (r instanceof StatusReply) {
+    if (r.text === 'OK') out.bytes(OK_BYTES);
+    else out.latin1(`+${r.text}\r\n`);
+    return;
+  }
+  if (Array.isArray(r)) {
+    writeAggregate(out, STAR, r, proto);
+    return;
+  }
+  if (r instanceof Buffer) {
+    out.header(DOLLAR, r.length);
+    out.bytes(r);
+    out.bytes(CRLF);
+    return;
+  }
+  if (r instanceof ErrorReply) {
+    out.latin1(`-${sanitizeLine(r.message)}\r\n`);
+    return;
+  }
+  if (typeof r === 'bigint') {
+    out.latin1(`:${r.toString()}\r\n`);
+    return;
+  }
+  if (r instanceof MapReply) {
+    if (proto === 2) {
+      writeAggregate(out, STAR, r.items, proto);
+    } else {
+      out.header(37 /* % */, r.items.length >> 1);
+      for (const item of r.items) writeReply(out, item, proto);
+    }
+    return;
+  }
+  if (r instanceof SetReply) {
+    writeAggregate(out, proto === 2 ? STAR : 126 /* ~ */, r.items, proto);
+    return;
+  }
   if (r instanceof DoubleReply) {
     const text = formatDouble17(r.value);
-    return proto === 2 ? '$' + text.length + '\r\n' + text + '\r\n' : ',' + text + '\r\n';
+    out.latin1(proto === 2 ? `$${text.length}\r\n${text}\r\n` : `,${text}\r\n`);
+    return;
   }
-  if (r instanceof NullArrayReply) return proto === 2 ? '*-1\r\n' : '_\r\n';
+  if (r instanceof NullArrayReply) {
+    out.bytes(proto === 2 ? NULL_ARRAY2 : NULL3);
+    return;
+  }
   if (r instanceof VerbatimReply) {
-    if (proto === 2) return '$' + r.text.length + '\r\n' + r.text + '\r\n';
-    return '=' + (r.text.length + 4) + '\r\n' + r.format + ':' + r.text + '\r\n';
+    if (proto === 2) {
+      out.header(DOLLAR, r.text.length);
+    } else {
+      out.header(61 /* = */, r.text.length + 4);
+      out.latin1(`${r.format}:`);
+    }
+    out.latin1(r.text);
+    out.bytes(CRLF);
+    return;
   }
   if (r instanceof BooleanReply) {
-    if (proto === 2) return r.value ? ':1\r\n' : ':0\r\n';
-    return r.value ? '#t\r\n' : '#f\r\n';
+    if (proto === 2) out.latin1(r.value ? ':1\r\n' : ':0\r\n');
+    else out.latin1(r.value ? '#t\r\n' : '#f\r\n');
+    return;
   }
-  if (r instanceof PushReply) return encodeAggregate(proto === 2 ? '*' : '>', r.items, proto);
-  if (r instanceof RawReply) return r.resp;
-  if (r instanceof NoReply) return '';
+  if (r instanceof PushReply) {
+    writeAggregate(out, proto === 2 ? STAR : 62 /* > */, r.items, proto);
+    return;
+  }
+  if (r instanceof RawReply) {
+    out.latin1(r.resp);
+    return;
+  }
+  if (r instanceof NoReply) return;
   throw new TypeError('unknown reply value');
 }
 
-function encodeAggregate(prefix: string, items: Reply[], proto: Protocol): string {
-  let out = prefix + items.length + '\r\n';
-  for (let i = 0; i < items.length; i++) out += encodeReply(items[i] as Reply, proto);
-  return out;
+function writeAggregate(out: OutputBuffer, prefix: number, items: Reply[], proto: Protocol): void {
+  out.header(prefix, items.length);
+  for (let i = 0; i < items.length; i++) writeReply(out, items[i] as Reply, proto);
+}
+
+/** Encode a reply as a latin1 string of RESP bytes (MONITOR lines, tests, tools). */
+export function encodeReply(r: Reply, proto: Protocol): string {
+  const out = new OutputBuffer(256);
+  writeReply(out, r, proto);
+  return out.buf.latin1Slice(0, out.pos);
 }
 
 /** Redis replaces CR and LF in status and error lines with spaces. */

@@ -2,6 +2,8 @@
  * Reply values produced by command handlers. The encoder turns them into RESP2 or
  * RESP3 bytes. Plain JS values cover the hot cases without allocation:
  *   string  -> bulk string (bytes held as a latin1 "binary" string)
+ *   Buffer  -> bulk string from bytes (e.g. a view of a stored value: it is
+ *              copied out when the reply is encoded, before the next command)
  *   number / bigint -> integer
  *   null    -> null bulk (RESP2 `$-1`) / null (RESP3 `_`)
  *   Reply[] -> array
@@ -67,6 +69,7 @@ export class NoReply {
 
 export type Reply =
   | string
+  | Buffer
   | number
   | bigint
   | null

@@ -216,7 +216,10 @@ export class Database {
 
   /**
    * A string value's bytes as a Buffer view, null when missing; WRONGTYPE for
-   * other types. The view is valid only until the next write to the keyspace.
+   * other types. The view is valid only until the next write to the keyspace:
+   * a lookup may delete an expired key, but that frees only that key's own
+   * storage, so several views of live keys may be held at once (BITOP), and
+   * within one command time is frozen so a live key cannot expire between reads.
    */
   getStringOrBytes(key: string): string | Buffer | null {
     const slot = this.lookup(key);
@@ -476,6 +479,7 @@ export class Database {
         ? Number(when)
         : when;
     this.expires.set(key, exact);
+    this.observer.modified(this, key);
   }
 
   /** Remove a TTL; true if there was one. */
@@ -484,6 +488,7 @@ export class Database {
     if (slot === undefined || (this.meta(slot) & F_EXPIRE) === 0) return false;
     this.setMeta(slot, this.meta(slot) & ~F_EXPIRE);
     this.expires.delete(key);
+    this.observer.modified(this, key);
     return true;
   }
 
