@@ -497,8 +497,12 @@ describe('INFO values are real (Redoubt)', () => {
       const burst: Promise<Buffer>[] = [];
       for (let i = 0; i < 2000; i++) burst.push(b.raw('PING'));
       await Promise.all(burst);
-      await sleep(350);
-      m = await info('stats');
+      // The cron samples every 100 ms; allow for a loaded machine.
+      for (let waited = 0; waited < 3000; waited += 100) {
+        await sleep(100);
+        m = await info('stats');
+        if (Number(m.get('instantaneous_ops_per_sec')) > 0) break;
+      }
       assert.ok(Number(m.get('instantaneous_ops_per_sec')) > 0, 'instantaneous_ops_per_sec');
       assert.ok(Number(m.get('instantaneous_input_kbps')) > 0, 'instantaneous_input_kbps');
 
@@ -774,7 +778,9 @@ describe('LATENCY (differential, latency-monitor-threshold 10, DEBUG enabled)', 
     assert.equal(history(ha), history(hb));
     await d.all([
       ['LATENCY', 'HISTORY', 'fast-command'],
-      ['LATENCY', 'RESET', 'nosuch', 'command'],
+      ['LATENCY', 'HISTORY', 'COMMAND'],
+      ['LATENCY', 'GRAPH', 'Command'],
+      ['LATENCY', 'RESET', 'nosuch', 'COMMAND'],
       ['LATENCY', 'LATEST'],
       ['LATENCY', 'RESET'],
     ]);
@@ -810,7 +816,7 @@ describe('LATENCY (differential, latency-monitor-threshold 10, DEBUG enabled)', 
       const graph = str(await r.call('LATENCY', 'GRAPH', 'command'));
       const after = Number(((await r.call('TIME')) as string[])[0]);
       if (before !== after) continue; // a second boundary changes the labels: try again
-      assert.equal(history.length, 4);
+      assert.ok(history.length >= 4);
       const series = new LatencySeries();
       for (const [time, ms] of history) series.add(ms, time);
       assert.equal(series.max, latest[0]?.[3]);
@@ -987,7 +993,7 @@ describe('DEBUG (differential, enable-debug-command yes)', () => {
     await sleep(400);
     assert.match(await keys(), /^keys=50,expires=50,/);
     await c.call('DEBUG', 'SET-ACTIVE-EXPIRE', '1');
-    await sleep(400);
+    for (let waited = 0; waited < 3000 && (await keys()) !== ''; waited += 100) await sleep(100);
     assert.equal(await keys(), '');
   });
 });

@@ -22,7 +22,7 @@ import {
 import { DIRECTIVES, SENSITIVE } from '../config/table.js';
 import { ErrorReply, type Reply } from '../protocol/reply.js';
 import { Database } from '../store/database.js';
-import { freeze, unfreeze } from '../util/clock.js';
+import { freezeAtMonotonic, unfreeze } from '../util/clock.js';
 import { CLIENT_CLOSE_ASAP, CLIENT_NO_TOUCH, type Client } from './client.js';
 import type { Server } from './server.js';
 
@@ -98,7 +98,7 @@ export function call(server: Server, c: Client, cmd: Command, argv: string[]): v
   const start = performance.now();
   // One instant per command, as Redis's command time: a key cannot expire
   // half-way through a command that reads it twice.
-  freeze();
+  freezeAtMonotonic(start);
   let reply: Reply;
   try {
     reply = handler(c, argv);

@@ -179,14 +179,26 @@ export class LatencyMonitor {
     series.add(ms, now);
   }
 
-  /** Forget one event (or all when `event` is undefined); returns how many were dropped. */
+  /**
+   * Forget the events named `event` (or all when undefined); returns how many were
+   * dropped. Unlike HISTORY and GRAPH, Redis matches the name case-insensitively
+   * here (strcasecmp: ASCII letters only).
+   */
   reset(event?: string): number {
     if (event === undefined) {
       const n = this.events.size;
       this.events.clear();
       return n;
     }
-    return this.events.delete(event) ? 1 : 0;
+    const wanted = asciiLower(event);
+    let n = 0;
+    for (const name of [...this.events.keys()]) {
+      if (asciiLower(name) === wanted) {
+        this.events.delete(name);
+        n++;
+      }
+    }
+    return n;
   }
 }
 
@@ -321,4 +333,8 @@ export class LatencyHistogram {
     }
     return out;
   }
+}
+
+function asciiLower(s: string): string {
+  return s.replace(/[A-Z]/g, (ch) => String.fromCharCode(ch.charCodeAt(0) + 32));
 }

@@ -182,6 +182,14 @@ export class RespDecoder {
       if (this.remaining === 0) {
         if (this.pos >= end) return this.drained();
         if (buf[this.pos] === 42 /* '*' */) {
+          const fast = fastHeader(buf, this.pos, end);
+          if (fast > 0 && fast <= INT_MAX && (fast <= UNAUTH_MAX_ARGS || !limits.restricted)) {
+            this.pos = headerEnd + 2;
+            this.remaining = fast;
+            this.args = [];
+            this.argBytes = 0;
+            continue;
+          }
           const cr = this.lineEnd(buf, 13);
           if (cr === -1) {
             if (end - this.pos > PROTO_INLINE_MAX_SIZE)
@@ -213,6 +221,21 @@ export class RespDecoder {
         const e = b.length;
         if (this.bulkLen === -1) {
           if (this.pos >= e) return this.drained();
+          if (b[this.pos] === 36 /* '$' */) {
+            const fast = fastHeader(b, this.pos, e);
+            if (
+              fast >= 0 &&
+              fast <= limits.maxBulkLen &&
+              fast <= MAX_ARG_LEN &&
+              (fast <= UNAUTH_MAX_BULK || !limits.restricted) &&
+              this.args.length < MAX_ARGS
+            ) {
+              this.pos = headerEnd + 2;
+              this.bulkLen = fast;
+            }
+          }
+        }
+        if (this.bulkLen === -1) {
           const cr = this.lineEnd(b, 13);
           if (cr === -1) {
             if (e - this.pos > PROTO_INLINE_MAX_SIZE)
@@ -317,6 +340,42 @@ export class RespDecoder {
     if (args === undefined) throw new ProtocolError('ERR Protocol error: unbalanced quotes in request');
     return args;
   }
+}
+
+/** Where the last successful `fastHeader` found its CR. */
+let headerEnd = 0;
+
+/**
+ * The common case of a `*<n>\r\n` or `$<n>\r\n` header, parsed in one pass
+ * without native calls: plain digits (no sign, no leading zero unless "0", at
+ * most 15 digits) followed by CR and LF within `end`. Returns the value and sets
+ * `headerEnd`, or -1 to let the general path (errors, NUL bytes, partial
+ * input, exotic numbers) decide.
+ */
+function fastHeader(buf: Buffer, at: number, end: number): number {
+  let i = at + 1;
+  const limit = Math.min(end - 1, at + 17);
+  if (i >= limit) return -1;
+  let c = buf[i] as number;
+  if (c === 48 /* '0' */) {
+    if (buf[i + 1] !== 13 || buf[i + 2] !== 10 || i + 2 >= end) return -1;
+    headerEnd = i + 1;
+    return 0;
+  }
+  let v = 0;
+  while (i < limit) {
+    c = buf[i] as number;
+    if (c === 13) {
+      if (buf[i + 1] !== 10 || v === 0) return -1;
+      headerEnd = i;
+      return v;
+    }
+    const d = c - 48;
+    if (d < 0 || d > 9) return -1;
+    v = v * 10 + d;
+    i++;
+  }
+  return -1;
 }
 
 /** Redis `string2ll` over header bytes [start, end); undefined when invalid. */

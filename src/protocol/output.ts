@@ -53,7 +53,8 @@ export class OutputBuffer {
       for (let i = 0; i < n; i++) buf[p++] = b[i] as number;
       this.pos = p;
     } else {
-      this.pos += b.copy(this.buf, this.pos);
+      this.buf.set(b, this.pos);
+      this.pos += n;
     }
   }
 

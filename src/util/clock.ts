@@ -7,6 +7,12 @@ export const LRU_CLOCK_MAX = (1 << 24) - 1;
 
 let frozenAt = 0;
 let lruClock = Math.floor(Date.now() / 1000) & LRU_CLOCK_MAX;
+/**
+ * Wall-clock ms = offset + performance.now(). The offset is re-read by the cron
+ * (`refreshLru`), so wall-clock adjustments are followed within a cron period
+ * while each command needs only the monotonic reading it takes anyway.
+ */
+let offset = Date.now() - performance.now();
 
 export function now(): number {
   return frozenAt !== 0 ? frozenAt : Date.now();
@@ -18,6 +24,14 @@ export function freeze(): number {
   return frozenAt;
 }
 
+/**
+ * Freeze `now()` at the wall-clock time matching a `performance.now()` reading
+ * (the dispatcher times each command and reuses the reading), in whole ms.
+ */
+export function freezeAtMonotonic(perfNow: number): void {
+  if (frozenAt === 0) frozenAt = Math.floor(offset + perfNow);
+}
+
 export function unfreeze(): void {
   frozenAt = 0;
 }
@@ -27,7 +41,9 @@ export function lru(): number {
 }
 
 export function refreshLru(): void {
-  lruClock = Math.floor(Date.now() / 1000) & LRU_CLOCK_MAX;
+  const t = Date.now();
+  lruClock = Math.floor(t / 1000) & LRU_CLOCK_MAX;
+  offset = t - performance.now();
 }
 
 /** Seconds elapsed since an LRU stamp, handling the 24-bit wrap like Redis. */
