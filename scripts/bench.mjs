@@ -10,7 +10,8 @@
  *
  * Options (environment): BENCH_ROUNDS (3), BENCH_REQUESTS_P1 (200000),
  * BENCH_REQUESTS_P16 (1000000), BENCH_CLIENTS (50), BENCH_SKIP_MEMORY=1,
- * BENCH_TESTS (set,get,incr,mset), BENCH_JSON (path for machine-readable results).
+ * BENCH_TESTS (set,get,incr,mset), BENCH_ONLY_MEMORY=1, BENCH_JSON (path for
+ * machine-readable results).
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -159,6 +160,51 @@ function makeLoadFile(dir, n, size) {
 
 const fmtN = (n) => Math.round(n).toLocaleString('en-US');
 
+/**
+ * Resident memory after loading 1 M keys with 100-byte values into a fresh
+ * Redoubt and a fresh redis-server (fresh, so earlier tests leave nothing behind).
+ */
+async function measureMemory(work) {
+  const file = makeLoadFile(work, 1000000, 100);
+  const redoubtPort = await freePort();
+  const redisPort = await freePort();
+  const servers = [
+    await startServer(
+      'redoubt',
+      join(ROOT, 'bin', 'redoubt-server'),
+      ['--port', String(redoubtPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      redoubtPort,
+    ),
+    await startServer(
+      'redis',
+      'redis-server',
+      ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', work],
+      redisPort,
+    ),
+  ];
+  const mem = {};
+  try {
+    for (const s of servers) {
+      const r = loadKeys(s, file);
+      // Let the server settle (V8 may still be sweeping) before reading RSS.
+      await new Promise((res) => setTimeout(res, 3000));
+      mem[s.name] = { keys: r.keys, rss: rssBytes(s.pid), rssEmpty: r.rssBefore };
+      console.log(
+        `memory ${s.name.padEnd(7)} ${r.keys} keys: RSS ${(mem[s.name].rss / 1048576).toFixed(1)} MB (empty: ${(r.rssBefore / 1048576).toFixed(1)} MB)`,
+      );
+    }
+  } finally {
+    for (const s of servers) {
+      try {
+        process.kill(s.pid, 'SIGKILL');
+      } catch {}
+    }
+  }
+  mem.ratio = mem.redoubt.rss / mem.redis.rss;
+  console.log(`memory ratio (RSS, 1 M keys x 100 B): ${mem.ratio.toFixed(2)}`);
+  return mem;
+}
+
 async function main() {
   const work = mkdtempSync(join(tmpdir(), 'redoubt-bench-'));
   const redoubtPort = await freePort();
@@ -181,9 +227,10 @@ async function main() {
       `redis-benchmark: ${CLIENTS} clients, ${VALUE_SIZE}-byte values, ${KEYSPACE} random keys, ${ROUNDS} rounds; servers on CPU ${SERVER_CPU}, benchmark on CPU ${BENCH_CPU}${haveTaskset ? '' : ' (taskset missing: not pinned)'}`,
     );
     // Warm-up: let V8 optimise the hot paths before measuring.
+    const measuring = env.BENCH_ONLY_MEMORY === '1' ? [] : PIPELINES;
     for (const test of TESTS)
-      for (const p of PIPELINES) benchmark(redoubt.port, test, p, p === 1 ? N_P1 / 4 : N_P16 / 4);
-    for (const p of PIPELINES) {
+      for (const p of measuring) benchmark(redoubt.port, test, p, p === 1 ? N_P1 / 4 : N_P16 / 4);
+    for (const p of measuring) {
       for (const test of TESTS) {
         const n = p === 1 ? N_P1 : N_P16;
         const runs = { redoubt: [], redis: [] };
@@ -208,7 +255,7 @@ async function main() {
       }
     }
     const summary = {};
-    for (const p of PIPELINES) {
+    for (const p of measuring) {
       const rows = results.filter((r) => r.pipeline === p);
       summary[`P${p}`] = {
         medianRatio: median(rows.map((r) => r.ratio)),
@@ -218,24 +265,7 @@ async function main() {
         `median over tests at P${p}: throughput ratio ${summary[`P${p}`].medianRatio.toFixed(2)}, CPU per request x${summary[`P${p}`].medianCpuRatio.toFixed(2)} of Redis`,
       );
     }
-    if (env.BENCH_SKIP_MEMORY !== '1') {
-      redisCli(redoubt.port, 'FLUSHALL');
-      redisCli(redis.port, 'FLUSHALL');
-      const file = makeLoadFile(work, 1000000, 100);
-      const mem = {};
-      for (const s of [redoubt, redis]) {
-        const r = loadKeys(s, file);
-        // Let the server settle (V8 may still be sweeping) before reading RSS.
-        await new Promise((res) => setTimeout(res, 2000));
-        mem[s.name] = { keys: r.keys, rss: rssBytes(s.pid), rssBefore: r.rssBefore };
-        console.log(
-          `memory ${s.name.padEnd(7)} ${r.keys} keys: RSS ${(mem[s.name].rss / 1048576).toFixed(1)} MB (empty: ${(r.rssBefore / 1048576).toFixed(1)} MB)`,
-        );
-      }
-      summary.memoryRatio = mem.redoubt.rss / mem.redis.rss;
-      summary.memory = mem;
-      console.log(`memory ratio (RSS, 1 M keys x 100 B): ${summary.memoryRatio.toFixed(2)}`);
-    }
+    if (env.BENCH_SKIP_MEMORY !== '1') summary.memory = await measureMemory(work);
     if (env.BENCH_JSON) {
       mkdirSync(dirname(env.BENCH_JSON), { recursive: true });
       writeFileSync(

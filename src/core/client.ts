@@ -115,6 +115,7 @@ export class Client implements DecoderLimits {
     const server = this.server;
     const decoder = this.decoder;
     this.processing = true;
+    server.lastTick = performance.now();
     try {
       let argv: string[] | null = first;
       for (;;) {

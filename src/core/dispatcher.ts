@@ -95,9 +95,11 @@ export function call(server: Server, c: Client, cmd: Command, argv: string[]): v
   c.lastCommand = cmd;
   Database.noTouch = (c.flags & CLIENT_NO_TOUCH) !== 0;
   Database.countStats = (cmd.flags & CMD_READONLY) !== 0;
-  const start = performance.now();
-  // One instant per command, as Redis's command time: a key cannot expire
-  // half-way through a command that reads it twice.
+  // One clock reading per command: the previous command's end (or the start of
+  // this batch of input) is this one's start, so its time includes parsing its
+  // arguments. It is also the command's frozen instant, as Redis's command time:
+  // a key cannot expire half-way through a command that reads it twice.
+  const start = server.lastTick;
   freezeAtMonotonic(start);
   let reply: Reply;
   try {
@@ -106,7 +108,9 @@ export function call(server: Server, c: Client, cmd: Command, argv: string[]): v
     reply = toErrorReply(server, cmd, err);
   }
   unfreeze();
-  const usec = Math.round((performance.now() - start) * 1000);
+  const end = performance.now();
+  server.lastTick = end;
+  const usec = Math.round((end - start) * 1000);
   Database.noTouch = false;
   const stats = cmd.stats;
   stats.calls++;

@@ -100,6 +100,9 @@ export class Server {
   /** DEBUG SET-ACTIVE-EXPIRE. */
   activeExpireEnabled = true;
 
+  /** performance.now() at the end of the last command (or the start of the current input batch). */
+  lastTick = performance.now();
+
   // Hot configuration, cached from the config table by directive `apply` hooks.
   protoMaxBulkLen = 512 * 1024 * 1024;
   queryBufferLimit = 1024 * 1024 * 1024;

@@ -1,5 +1,6 @@
 import { constants } from 'node:buffer';
 import { splitInlineArgs } from './inline.js';
+import { shortLatin1 } from './short-string.js';
 
 /** Redis's PROTO_INLINE_MAX_SIZE: the longest header or inline line accepted. */
 export const PROTO_INLINE_MAX_SIZE = 64 * 1024;
@@ -277,13 +278,37 @@ export class RespDecoder {
         }
         const start = this.pos;
         this.pos += need;
-        this.addArg(b.latin1Slice(start, start + this.bulkLen));
+        this.addArg(
+          this.args.length === 0
+            ? this.commandName(b, start, this.bulkLen)
+            : shortLatin1(b, start, this.bulkLen),
+        );
       }
       const cmd = this.args;
       this.args = [];
       this.argBytes = 0;
       return cmd;
     }
+  }
+
+  /** The previous command's name, reused when the next one is spelled the same (pipelines repeat names). */
+  private lastName = '';
+
+  /**
+   * argv[0] as a string, reusing the previous command's string when the bytes
+   * match: no allocation, and the command lookup then hits on the very string
+   * object it cached.
+   */
+  private commandName(b: Buffer, start: number, len: number): string {
+    const last = this.lastName;
+    if (last.length === len) {
+      let i = 0;
+      while (i < len && last.charCodeAt(i) === b[start + i]) i++;
+      if (i === len) return last;
+    }
+    const name = shortLatin1(b, start, len);
+    if (len <= 32) this.lastName = name;
+    return name;
   }
 
   private drained(): null {

@@ -10,6 +10,8 @@
  * one is a memcpy and creates no garbage.
  */
 
+import { shortLatin1 } from '../protocol/short-string.js';
+
 const SLAB_SHIFT = 20;
 /** Slab size: 1 MiB. No chunk crosses a slab boundary. */
 export const SLAB_SIZE = 1 << SLAB_SHIFT;
@@ -98,7 +100,14 @@ export class ByteArena {
   /** Store a latin1 string of length `len` at `handle`. */
   writeString(handle: number, s: string): void {
     const slab = this.slabs[Math.floor(handle / SLAB_SIZE)] as Buffer;
-    slab.latin1Write(s, handle % SLAB_SIZE, s.length);
+    const n = s.length;
+    if (n < 32) {
+      // Short values (counters, flags, ids): a JS loop beats the native call.
+      let p = handle % SLAB_SIZE;
+      for (let i = 0; i < n; i++) slab[p++] = s.charCodeAt(i);
+    } else {
+      slab.latin1Write(s, handle % SLAB_SIZE, n);
+    }
   }
 
   /** Store a latin1 string starting `at` bytes into the chunk (APPEND in place). */
@@ -115,8 +124,7 @@ export class ByteArena {
   /** The value as a latin1 string (a fresh, short-lived copy). */
   read(handle: number, len: number): string {
     const slab = this.slabs[Math.floor(handle / SLAB_SIZE)] as Buffer;
-    const off = handle % SLAB_SIZE;
-    return slab.latin1Slice(off, off + len);
+    return shortLatin1(slab, handle % SLAB_SIZE, len);
   }
 
   /** A Buffer view of the bytes, valid until the chunk is freed (in-place writes). */

@@ -2,6 +2,7 @@ import { ERR } from '../commands/errors.js';
 import { lru, now } from '../util/clock.js';
 import { randomInt } from '../util/random.js';
 import { ARENA_MAX, ByteArena } from './arena.js';
+import { KeyIndex } from './key-index.js';
 import { DataObject, type Value } from './value.js';
 
 /** meta layout per slot: bits 0-23 LRU clock (or LFU data), bits 24+ flags. */
@@ -63,8 +64,8 @@ type Cell = Buffer | DataObject;
  * Typed accessors raise WRONGTYPE so command handlers never switch on value types.
  */
 export class Database {
-  private index = new Map<string, Slot>();
   private keyAt: (string | undefined)[] = [];
+  private index = new KeyIndex(this.keyAt);
   /** Values not in the arena: big strings (Buffer with spare capacity) and objects. */
   private cellAt: (Cell | undefined)[] = [];
   private rec = new Int32Array(16 * STRIDE);
@@ -421,7 +422,7 @@ export class Database {
     this.rec[i + LEN] = 0;
     const meta = this.store(slot, value);
     this.rec[i] = meta | lru() | flags;
-    this.index.set(key, slot);
+    this.index.add(key, slot);
     return slot;
   }
 
@@ -446,8 +447,8 @@ export class Database {
   }
 
   private reset(): void {
-    this.index = new Map();
     this.keyAt = [];
+    this.index = new KeyIndex(this.keyAt);
     this.cellAt = [];
     this.rec = new Int32Array(16 * STRIDE);
     this.free = [];
@@ -504,7 +505,7 @@ export class Database {
     this.index.delete(from);
     if ((this.meta(slot) & F_EXPIRE) !== 0) this.expires.delete(from);
     this.keyAt[slot] = to;
-    this.index.set(to, slot);
+    this.index.add(to, slot);
     this.setMeta(slot, this.meta(slot) & ~F_EXPIRE);
     if (when !== undefined) this.setExpire(to, when);
     this.observer.modified(this, from);
@@ -586,7 +587,10 @@ export class Database {
   /** Iterate over all live keys (KEYS, FLUSH...). Expired keys are skipped, not deleted. */
   *keys(): IterableIterator<string> {
     const t = now();
-    for (const [key, slot] of this.index) {
+    const keys = this.keyAt;
+    for (let slot = 0; slot < keys.length; slot++) {
+      const key = keys[slot];
+      if (key === undefined) continue;
       if ((this.meta(slot) & F_EXPIRE) !== 0 && (this.expires.get(key) as ExpireTime) <= t) continue;
       yield key;
     }
@@ -594,13 +598,17 @@ export class Database {
 
   /** Every [key, value] pair, including expired ones not yet reclaimed (persistence, DEBUG). */
   *entries(): IterableIterator<[string, Value]> {
-    for (const [key, slot] of this.index) yield [key, this.value(slot)];
+    const keys = this.keyAt;
+    for (let slot = 0; slot < keys.length; slot++) {
+      const key = keys[slot];
+      if (key !== undefined) yield [key, this.value(slot)];
+    }
   }
 
   /** Delete everything; returns the number of keys removed. */
   clear(): number {
     const n = this.index.size;
-    for (const key of this.index.keys()) this.observer.modified(this, key);
+    for (const key of this.keyAt) if (key !== undefined) this.observer.modified(this, key);
     this.reset();
     return n;
   }
