@@ -6,7 +6,7 @@
  */
 import type { Client } from '../core/client.js';
 import { MapReply, OK, type Reply } from '../protocol/reply.js';
-import type { ExpireTime } from '../store/database.js';
+import { type ExpireTime, NONE } from '../store/database.js';
 import { DataObject } from '../store/value.js';
 import { now } from '../util/clock.js';
 import { addLongDouble, formatLongDoubleHuman, parseLongDouble } from '../util/longdouble.js';
@@ -769,7 +769,8 @@ export function writableString(c: Client, key: string, size: number): [Buffer, b
 
 function incrDecr(c: Client, key: string, incr: number | bigint): Reply {
   const db = c.db;
-  const cur = db.getString(key);
+  const slot = db.lookup(key);
+  const cur = slot === NONE ? null : db.stringAt(slot);
   let value: number | bigint = 0;
   if (cur !== null) {
     const v = parseInt64(cur);
@@ -787,8 +788,8 @@ function incrDecr(c: Client, key: string, incr: number | bigint): Reply {
     result = Number.isSafeInteger(n) ? n : big;
   }
   const text = String(result);
-  if (cur === null) db.add(key, text);
-  else db.set(key, text, true);
+  if (slot === NONE) db.add(key, text);
+  else db.setAt(slot, text, true);
   return result;
 }
 

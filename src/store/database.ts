@@ -298,6 +298,28 @@ export class Database {
     this.observer.modified(this, key);
   }
 
+  /**
+   * Replace the value of the live key at `slot`, found by a lookup in this same
+   * command (saves a second index lookup in read-modify-write commands).
+   */
+  setAt(slot: Slot, value: Value, keepTtl = false, raw = false): void {
+    const key = this.keyAt[slot] as string;
+    let meta = this.store(slot, value);
+    meta = (meta & ~(LRU_MASK | F_RAW | F_UNSHARED)) | lru() | (raw ? F_RAW : 0);
+    if (!keepTtl && (meta & F_EXPIRE) !== 0) {
+      this.expires.delete(key);
+      meta &= ~F_EXPIRE;
+    }
+    this.setMeta(slot, meta);
+    this.observer.modified(this, key);
+  }
+
+  /** The string at a live slot as a latin1 string; WRONGTYPE for other types. */
+  stringAt(slot: Slot): string {
+    this.checkString(slot);
+    return this.readString(slot);
+  }
+
   /** Add a key known to be absent (after a lookup returned NONE). */
   add(key: string, value: Value, raw = false): void {
     this.insert(key, value, raw ? F_RAW : 0);

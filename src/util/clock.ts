@@ -29,7 +29,11 @@ export function freeze(): number {
  * (the dispatcher times each command and reuses the reading), in whole ms.
  */
 export function freezeAtMonotonic(perfNow: number): void {
-  if (frozenAt === 0) frozenAt = Math.floor(offset + perfNow);
+  if (frozenAt === 0) {
+    frozenAt = Math.floor(offset + perfNow);
+    // Keep the LRU clock exact to the second for the accesses of this command.
+    lruClock = Math.floor(frozenAt / 1000) & LRU_CLOCK_MAX;
+  }
 }
 
 export function unfreeze(): void {
