@@ -37,20 +37,7 @@ export const sameNullness: Comparator = (a, b, args) => {
   );
 };
 
-/** Integers within `n` of each other (TTL rounding, clocks); anything else exactly. */
-export function nearInteger(n: number): Comparator {
-  return (a, b, args) => {
-    const x = parse(a)[0];
-    const y = parse(b)[0];
-    const int = (v: Value): v is number | bigint => typeof v === 'number' || typeof v === 'bigint';
-    if (int(x) && int(y)) {
-      const diff = BigInt(x) - BigInt(y);
-      assert.ok(diff <= BigInt(n) && diff >= -BigInt(n), `${show(args)}: ${x} vs ${y}`);
-    } else {
-      assert.equal(a.toString('latin1'), b.toString('latin1'), show(args));
-    }
-  };
-}
+export { nearInteger } from './helpers/diff.js';
 
 /** A SCAN whose COUNT covers the whole (small) keyspace: cursor 0 on both, same keys in any order. */
 export const completeScan: Comparator = (a, b, args) => {

@@ -44,6 +44,21 @@ export const sameType: Comparator = (a, b, args) => {
   );
 };
 
+/** Integers within `n` of each other (TTL rounding, clocks); anything else exactly. */
+export function nearInteger(n: number): Comparator {
+  return (a, b, args) => {
+    const x = parse(a)[0];
+    const y = parse(b)[0];
+    const int = (v: Value): v is number | bigint => typeof v === 'number' || typeof v === 'bigint';
+    if (int(x) && int(y)) {
+      const diff = BigInt(x) - BigInt(y);
+      assert.ok(diff <= BigInt(n) && diff >= -BigInt(n), `${JSON.stringify(args.map(String))}: ${x} vs ${y}`);
+    } else {
+      assert.equal(a.toString('latin1'), b.toString('latin1'), JSON.stringify(args.map(String)));
+    }
+  };
+}
+
 /** Both are errors with the same text. */
 export const sameError: Comparator = exact;
 
