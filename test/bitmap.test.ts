@@ -7,28 +7,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Differential } from './helpers/diff.js';
+import { prng, testSeed } from './helpers/random.js';
 import type { Arg } from './helpers/resp.js';
 
 const BIN = Buffer.from([0, 13, 10, 0x80, 0xff, 0x41, 0, 0xfe, 0x7f]);
 const LLONG_MAX = '9223372036854775807';
 const LLONG_MIN = '-9223372036854775808';
-
-/** Seeded PRNG (mulberry32), so a failing randomized run can be replayed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function testSeed(): number {
-  const env = process.env.REDOUBT_SEED;
-  return env !== undefined && env !== '' ? Number(env) : Math.floor(Math.random() * 2 ** 31);
-}
 
 describe('bitmap commands (differential)', () => {
   let d: Differential | null;

@@ -6,24 +6,14 @@ import assert from 'node:assert/strict';
 import { type Comparator, exact, sorted } from './helpers/diff.js';
 import { type Arg, encode, parse, type RespConnection, type Value } from './helpers/resp.js';
 
+export { prng } from './helpers/random.js';
+
 /** Send many commands in one write and read every reply (bulk setup). */
 export async function pipeline(conn: RespConnection, cmds: readonly (readonly Arg[])[]): Promise<Buffer[]> {
   conn.writeRaw(Buffer.concat(cmds.map((c) => encode(c))));
   const out: Buffer[] = [];
   for (let i = 0; i < cmds.length; i++) out.push(await conn.readFrame(30000));
   return out;
-}
-
-/** mulberry32: a small seeded PRNG so a failing run can be replayed from its seed. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const show = (args: readonly Arg[]): string => JSON.stringify(args.map(String));

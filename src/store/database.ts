@@ -286,16 +286,10 @@ export class Database {
     const slot = this.index.get(key);
     if (slot === undefined) {
       this.insert(key, value, raw ? F_RAW : 0);
+      this.observer.modified(this, key);
     } else {
-      let meta = this.store(slot, value);
-      meta = (meta & ~(LRU_MASK | F_RAW | F_UNSHARED)) | lru() | (raw ? F_RAW : 0);
-      if (!keepTtl && (meta & F_EXPIRE) !== 0) {
-        this.expires.delete(key);
-        meta &= ~F_EXPIRE;
-      }
-      this.setMeta(slot, meta);
+      this.setAt(slot, value, keepTtl, raw);
     }
-    this.observer.modified(this, key);
   }
 
   /**

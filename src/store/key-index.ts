@@ -19,14 +19,20 @@ export class KeyIndex {
   constructor(private readonly keys: readonly (string | undefined)[]) {}
 
   get(key: string): number | undefined {
+    const i = this.bucketOf(key);
+    return i === -1 ? undefined : (this.tab[2 * i + 1] as number) - 1;
+  }
+
+  /** The bucket holding `key`, or -1. */
+  private bucketOf(key: string): number {
     const h = hashKey(key);
     const tab = this.tab;
     const mask = this.mask;
     let i = h & mask;
     for (;;) {
       const s = tab[2 * i + 1] as number;
-      if (s === 0) return undefined;
-      if (tab[2 * i] === h && this.keys[s - 1] === key) return s - 1;
+      if (s === 0) return -1;
+      if (tab[2 * i] === h && this.keys[s - 1] === key) return i;
       i = (i + 1) & mask;
     }
   }
@@ -49,16 +55,10 @@ export class KeyIndex {
 
   /** Remove a key; true if it was present. */
   delete(key: string): boolean {
-    const h = hashKey(key);
+    let i = this.bucketOf(key);
+    if (i === -1) return false;
     const tab = this.tab;
     const mask = this.mask;
-    let i = h & mask;
-    for (;;) {
-      const s = tab[2 * i + 1] as number;
-      if (s === 0) return false;
-      if (tab[2 * i] === h && this.keys[s - 1] === key) break;
-      i = (i + 1) & mask;
-    }
     // Backward-shift deletion: pull later entries of the probe run into the hole
     // unless their home bucket lies cyclically in (hole, position].
     let j = i;

