@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Differential, nearInteger, sameType } from './helpers/diff.js';
 import { prng, testSeed } from './helpers/random.js';
-import type { Arg } from './helpers/resp.js';
+import type { Arg, RespConnection } from './helpers/resp.js';
 
 const BIN = Buffer.from([0, 13, 10, 0x80, 0xff, 0x41, 0, 0xfe, 0x7f]);
 const LLONG_MAX = '9223372036854775807';
@@ -689,6 +689,46 @@ describe('string commands (differential)', () => {
       ['COMMAND', 'GETKEYS', 'MSETNX', 'a', '1', 'b'],
       ['COMMAND', 'GETKEYS', 'SET', 'k'],
     ]);
+  });
+
+  it('keyspace hits and misses are counted as Redis counts them', async (t) => {
+    if (d === null) return t.skip('redis-server not installed');
+    const stats = async (conn: RespConnection): Promise<[number, number]> => {
+      const info = String(await conn.call('INFO', 'stats'));
+      const field = (name: string): number => Number(new RegExp(`${name}:(\\d+)`).exec(info)?.[1]);
+      return [field('keyspace_hits'), field('keyspace_misses')];
+    };
+    const cases: Arg[][] = [
+      ['GET', 'hit'],
+      ['GET', 'miss'],
+      ['GETDEL', 'del-me'],
+      ['GETDEL', 'miss'],
+      ['GETEX', 'hit', 'EX', '100'],
+      ['GETEX', 'miss'],
+      ['GETSET', 'hit', 'v2'],
+      ['GETSET', 'miss-gs', 'v'],
+      ['SET', 'hit', 'v3', 'GET'],
+      ['SET', 'miss-sg', 'v', 'GET'],
+      ['SET', 'hit', 'v4'],
+      ['INCR', 'n'],
+      ['APPEND', 'hit', 'x'],
+      ['SETRANGE', 'hit', '1', 'y'],
+      ['STRLEN', 'hit'],
+      ['MGET', 'hit', 'miss', 'n'],
+      ['BITFIELD', 'hit', 'GET', 'u8', '0'],
+      ['BITFIELD', 'hit', 'SET', 'u8', '0', '1'],
+      ['BITFIELD_RO', 'hit', 'GET', 'u8', '0'],
+      ['GETBIT', 'hit', '0'],
+      ['SETBIT', 'hit', '0', '1'],
+    ];
+    const diff = d;
+    for (const cmd of cases) {
+      await diff.all([['FLUSHALL'], ['SET', 'hit', 'value'], ['SET', 'del-me', 'v'], ['SET', 'n', '1']]);
+      const [a0, b0] = (await Promise.all([stats(diff.redoubt), stats(diff.redis)])) as [[number, number], [number, number]];
+      await diff.same(cmd);
+      const [a1, b1] = (await Promise.all([stats(diff.redoubt), stats(diff.redis)])) as [[number, number], [number, number]];
+      assert.deepEqual([a1[0] - a0[0], a1[1] - a0[1]], [b1[0] - b0[0], b1[1] - b0[1]], `hits/misses of ${cmd.join(' ')}`);
+    }
   });
 
   it('randomized mix of string and bitmap commands (seeded)', async (t) => {

@@ -8,6 +8,7 @@ import type { Client } from '../core/client.js';
 import type { Reply } from '../protocol/reply.js';
 import { parseInt64, parseInt64Number } from '../util/number.js';
 import { optionWord } from '../util/words.js';
+import { longLongArg } from './args.js';
 import { ERR, ERR_BITMAP } from './errors.js';
 import type { CommandSpec, KeyRef, KeySpecFlag } from './spec.js';
 import { writableString } from './string.js';
@@ -374,12 +375,6 @@ function unitIsBit(arg: string): boolean {
   throw ERR.syntax;
 }
 
-function int64Arg(s: string): number {
-  const v = parseInt64Number(s);
-  if (v === undefined) throw ERR.notInteger;
-  return v;
-}
-
 function bitcountCommand(c: Client, argv: string[]): Reply {
   // Redis 7.0 looks the key up before parsing the range: a missing key is 0 whatever follows.
   const v = c.db.getStringOrBytes(argv[1] as string);
@@ -392,8 +387,8 @@ function bitcountCommand(c: Client, argv: string[]): Reply {
   let lastMask = 0;
   if (argc === 4 || argc === 5) {
     let totlen = strlen;
-    start = int64Arg(argv[2] as string);
-    end = int64Arg(argv[3] as string);
+    start = longLongArg(argv[2] as string);
+    end = longLongArg(argv[3] as string);
     if (start < 0 && end < 0 && start > end) return 0;
     const isBit = argc === 5 && unitIsBit(argv[4] as string);
     if (isBit) totlen *= 8;
@@ -438,10 +433,10 @@ function bitposCommand(c: Client, argv: string[]): Reply {
   let lastMask = 0;
   if (argc === 4 || argc === 5 || argc === 6) {
     let totlen = strlen;
-    start = int64Arg(argv[3] as string);
+    start = longLongArg(argv[3] as string);
     const isBit = argc === 6 && unitIsBit(argv[5] as string);
     if (argc >= 5) {
-      end = int64Arg(argv[4] as string);
+      end = longLongArg(argv[4] as string);
       endGiven = true;
     } else {
       end = isBit ? totlen * 8 + 7 : totlen - 1;
@@ -712,7 +707,7 @@ function bitfieldGeneric(c: Client, argv: string[], readonlyCommand: boolean): R
   let buf: Buffer | null = null;
   let grown = false;
   if (readonly) {
-    src = db.getStringOrBytes(key);
+    src = db.getStringOrBytes(key, true);
   } else {
     if (readonlyCommand) throw ERR_BITMAP.bitfieldRoGetOnly;
     [buf, grown] = writableString(c, key, Math.floor(highestWrite / 8) + 1);

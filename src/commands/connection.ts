@@ -7,6 +7,7 @@ import {
   CLIENT_CLOSE_AFTER_REPLY,
   CLIENT_CLOSE_ASAP,
   CLIENT_DIRTY_EXEC,
+  CLIENT_MONITOR,
   CLIENT_MULTI,
   CLIENT_NO_EVICT,
   CLIENT_NO_TOUCH,
@@ -18,7 +19,8 @@ import {
 import { REDIS_COMPAT_VERSION } from '../core/version.js';
 import { MapReply, NO_REPLY, OK, PONG, type Reply, StatusReply, VerbatimReply } from '../protocol/reply.js';
 import { parseInt64Number } from '../util/number.js';
-import { ERR, errorText, valueOutOfRange } from './errors.js';
+import { intArg } from './args.js';
+import { ERR, errorText } from './errors.js';
 import { helpReply } from './help.js';
 import type { CommandSpec } from './spec.js';
 
@@ -444,16 +446,8 @@ function pingCommand(c: Client, argv: string[]): Reply {
   return argv.length === 2 ? (argv[1] as string) : PONG;
 }
 
-/** A C `int` argument (getIntFromObjectOrReply). */
-export function parseCInt(s: string): number {
-  const v = parseInt64Number(s);
-  if (v === undefined) throw ERR.notInteger;
-  if (v > 2147483647 || v < -2147483648) throw valueOutOfRange(-2147483648, 2147483647);
-  return v;
-}
-
 function selectCommand(c: Client, argv: string[]): Reply {
-  const id = parseCInt(argv[1] as string);
+  const id = intArg(argv[1] as string);
   const db = c.server.dbs[id];
   if (id < 0 || db === undefined) throw ERR.dbIndexOutOfRange;
   c.db = db;
@@ -540,6 +534,7 @@ function helloCommand(c: Client, argv: string[]): Reply {
 function resetCommand(c: Client): Reply {
   const server = c.server;
   server.monitors.delete(c);
+  c.flags &= ~CLIENT_MONITOR;
   c.db = server.dbs[0] as typeof c.db;
   c.resp = 2;
   c.authenticated = !server.authRequired();
@@ -767,6 +762,7 @@ function killClient(self: Client, target: Client): void {
 /** One CLIENT LIST / CLIENT INFO line, fields in Redis's order (7.2 adds lib-name, lib-ver). */
 export function clientInfoLine(c: Client): string {
   let flags = '';
+  if ((c.flags & CLIENT_MONITOR) !== 0) flags += 'O';
   if ((c.flags & CLIENT_PUBSUB) !== 0) flags += 'P';
   if ((c.flags & CLIENT_MULTI) !== 0) flags += 'x';
   if ((c.flags & CLIENT_BLOCKED) !== 0) flags += 'b';

@@ -11,20 +11,14 @@
  * to the first NUL byte (`EXPIRE k 10 "nx\0junk"` is NX in Redis too).
  */
 import type { Client } from '../core/client.js';
-import { type ErrorReply, OK, type Reply, StatusReply } from '../protocol/reply.js';
+import { OK, type Reply, StatusReply } from '../protocol/reply.js';
 import { Database, type ExpireTime, NONE, type Slot } from '../store/database.js';
 import { DataObject, typeOf, type Value } from '../store/value.js';
 import { idleSeconds, now } from '../util/clock.js';
 import { globMatch } from '../util/glob.js';
 import { isCSpace, LLONG_MAX, LLONG_MIN, parseInt64 } from '../util/number.js';
-import {
-  cString,
-  ERR,
-  GENERIC_ERR,
-  invalidExpireTime,
-  unsupportedOption,
-  valueOutOfRange,
-} from './errors.js';
+import { intArg } from './args.js';
+import { cString, ERR, GENERIC_ERR, invalidExpireTime, unsupportedOption } from './errors.js';
 import { helpReply } from './help.js';
 import type { CommandSpec } from './spec.js';
 
@@ -579,17 +573,6 @@ function word(s: string): string {
   return cString(s).toLowerCase();
 }
 
-const INT_MIN = -2147483648;
-const INT_MAX = 2147483647;
-
-/** `getIntFromObjectOrReply`: strict int64, then the C `int` range; `msg` replaces both errors. */
-function parseCIntArg(s: string, msg?: ErrorReply): number {
-  const v = parseInt64(s);
-  if (v === undefined) throw msg ?? ERR.notInteger;
-  if (v < INT_MIN || v > INT_MAX) throw msg ?? valueOutOfRange(INT_MIN, INT_MAX);
-  return v as number;
-}
-
 /** A database by index, as `selectDb` checks it. */
 function dbAt(c: Client, id: number): Database {
   const db = id < 0 ? undefined : c.server.dbs[id];
@@ -734,7 +717,7 @@ function copyCommand(c: Client, argv: string[]): Reply {
     if (opt === 'replace') {
       replace = true;
     } else if (opt === 'db' && j + 1 < argv.length) {
-      dst = dbAt(c, parseCIntArg(argv[j + 1] as string));
+      dst = dbAt(c, intArg(argv[j + 1] as string));
       j++;
     } else {
       throw ERR.syntax;
@@ -758,7 +741,7 @@ function copyCommand(c: Client, argv: string[]): Reply {
 
 function moveCommand(c: Client, argv: string[]): Reply {
   const src = c.db;
-  const dst = dbAt(c, parseCIntArg(argv[2] as string));
+  const dst = dbAt(c, intArg(argv[2] as string));
   if (src === dst) throw ERR.sameObject;
   const key = argv[1] as string;
   const slot = src.lookup(key);
@@ -1087,8 +1070,8 @@ const INVALID_FIRST_DB = ERR.invalidFirstDbIndex;
 const INVALID_SECOND_DB = ERR.invalidSecondDbIndex;
 
 function swapdbCommand(c: Client, argv: string[]): Reply {
-  const id1 = parseCIntArg(argv[1] as string, INVALID_FIRST_DB);
-  const id2 = parseCIntArg(argv[2] as string, INVALID_SECOND_DB);
+  const id1 = intArg(argv[1] as string, INVALID_FIRST_DB);
+  const id2 = intArg(argv[2] as string, INVALID_SECOND_DB);
   const a = dbAt(c, id1);
   const b = dbAt(c, id2);
   if (a !== b) a.swapWith(b);

@@ -10,8 +10,9 @@ import { type ExpireTime, NONE } from '../store/database.js';
 import { DataObject } from '../store/value.js';
 import { now } from '../util/clock.js';
 import { addLongDouble, formatLongDoubleHuman, parseLongDouble } from '../util/longdouble.js';
-import { LLONG_MAX, LLONG_MIN, parseInt64, parseInt64Number } from '../util/number.js';
+import { LLONG_MAX, LLONG_MIN, parseInt64 } from '../util/number.js';
 import { optionWord } from '../util/words.js';
+import { longLongArg } from './args.js';
 import { ERR, ERR_STRING, invalidExpireTime, wrongArity } from './errors.js';
 import type { CommandSpec, KeyRef, KeySpecFlag } from './spec.js';
 
@@ -555,7 +556,7 @@ function setWithOptions(c: Client, argv: string[]): Reply {
   const when: ExpireTime = expireIndex === 0 ? -1 : expireAt(argv[expireIndex] as string, flags, 'set');
   const db = c.db;
   const withGet = (flags & F_GET) !== 0;
-  const old = withGet ? db.getString(key) : null;
+  const old = withGet ? db.getString(key, true) : null;
   const found = withGet ? old !== null : db.exists(key);
   if (((flags & F_NX) !== 0 && found) || ((flags & F_XX) !== 0 && !found)) return old;
   db.set(key, argv[2] as string, (flags & F_KEEPTTL) !== 0 || when !== -1);
@@ -600,14 +601,14 @@ function psetexCommand(c: Client, argv: string[]): Reply {
 
 function getsetCommand(c: Client, argv: string[]): Reply {
   const key = argv[1] as string;
-  const old = c.db.getString(key);
+  const old = c.db.getString(key, true);
   c.db.set(key, argv[2] as string);
   return old;
 }
 
 function getdelCommand(c: Client, argv: string[]): Reply {
   const key = argv[1] as string;
-  const v = c.db.getString(key);
+  const v = c.db.getString(key, true);
   if (v !== null) c.db.delete(key);
   return v;
 }
@@ -618,7 +619,7 @@ function getexCommand(c: Client, argv: string[]): Reply {
   const expireIndex = packed >>> EXPIRE_INDEX_SHIFT;
   const db = c.db;
   const key = argv[1] as string;
-  const v = db.getString(key);
+  const v = db.getString(key, true);
   if (v === null) return null;
   // As in Redis the expire value is validated only once the key is known to exist.
   if (expireIndex !== 0) {
@@ -689,16 +690,9 @@ function strlenCommand(c: Client, argv: string[]): Reply {
   return v === null ? 0 : v.length;
 }
 
-/** A C `long long` argument (getLongLongFromObjectOrReply), as a number (rounded past 2^53). */
-function int64Arg(s: string): number {
-  const v = parseInt64Number(s);
-  if (v === undefined) throw ERR.notInteger;
-  return v;
-}
-
 function getrangeCommand(c: Client, argv: string[]): Reply {
-  let start = int64Arg(argv[2] as string);
-  let end = int64Arg(argv[3] as string);
+  let start = longLongArg(argv[2] as string);
+  let end = longLongArg(argv[3] as string);
   const v = c.db.getStringOrBytes(argv[1] as string);
   if (v === null) return '';
   const len = v.length;
@@ -713,7 +707,7 @@ function getrangeCommand(c: Client, argv: string[]): Reply {
 }
 
 function setrangeCommand(c: Client, argv: string[]): Reply {
-  const offset = int64Arg(argv[2] as string);
+  const offset = longLongArg(argv[2] as string);
   if (offset < 0) throw ERR_STRING.offsetOutOfRange;
   const db = c.db;
   const key = argv[1] as string;
@@ -856,7 +850,7 @@ function lcsCommand(c: Client, argv: string[]): Reply {
     } else if (opt === 'withmatchlen') {
       withMatchLen = true;
     } else if (opt === 'minmatchlen' && more > 0) {
-      minMatchLen = Math.max(0, int64Arg(argv[++j] as string));
+      minMatchLen = Math.max(0, longLongArg(argv[++j] as string));
     } else {
       throw ERR.syntax;
     }

@@ -268,7 +268,8 @@ export class Server {
     const sp = msg.indexOf(' ');
     const code = sp === -1 ? msg : msg.slice(0, sp);
     this.stats.totalErrorReplies++;
-    // Like Redis, stop tracking new error codes past 128 distinct ones.
+    // Hardening beyond Redis 7.0 (which tracks every code it sees): at most 128
+    // distinct codes, so error text chosen by clients cannot grow this map.
     const errors = this.stats.errors;
     const n = errors.get(code);
     if (n !== undefined) errors.set(code, n + 1);

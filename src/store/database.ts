@@ -188,9 +188,25 @@ export class Database {
     return slot === NONE ? undefined : this.value(slot);
   }
 
-  /** A string value as a latin1 string, null when missing; WRONGTYPE for other types. */
-  getString(key: string): string | null {
+  /**
+   * `lookup` that counts a keyspace hit or miss even inside a write command, as
+   * Redis's lookupKeyRead does for the read half of GETDEL, GETEX, GETSET,
+   * SET ... GET and a BITFIELD that only reads.
+   */
+  lookupRead(key: string): Slot {
+    const counting = Database.countStats;
+    Database.countStats = true;
     const slot = this.lookup(key);
+    Database.countStats = counting;
+    return slot;
+  }
+
+  /**
+   * A string value as a latin1 string, null when missing; WRONGTYPE for other
+   * types. `read` counts the lookup as a keyspace hit/miss (see lookupRead).
+   */
+  getString(key: string, read = false): string | null {
+    const slot = read ? this.lookupRead(key) : this.lookup(key);
     if (slot === NONE) return null;
     if ((this.meta(slot) & F_ARENA) === 0 && this.cellAt[slot] instanceof DataObject) throw ERR.wrongType;
     return this.readString(slot);
@@ -222,8 +238,8 @@ export class Database {
    * storage, so several views of live keys may be held at once (BITOP), and
    * within one command time is frozen so a live key cannot expire between reads.
    */
-  getStringOrBytes(key: string): string | Buffer | null {
-    const slot = this.lookup(key);
+  getStringOrBytes(key: string, read = false): string | Buffer | null {
+    const slot = read ? this.lookupRead(key) : this.lookup(key);
     if (slot === NONE) return null;
     this.checkString(slot);
     return this.viewOf(slot);
