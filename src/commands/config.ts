@@ -93,6 +93,7 @@ export const configCommands = [
             ],
           },
         ],
+        secretArgs: configSetSecrets,
         handler: configSetCommand,
       },
     ],
@@ -105,15 +106,20 @@ function configGetCommand(c: Client, argv: string[]): Reply {
   return new MapReply(items);
 }
 
+/** Values of sensitive directives (requirepass, masterauth...) are secrets. */
+function configSetSecrets(argv: readonly string[]): number[] {
+  const out: number[] = [];
+  for (let i = 2; i + 1 < argv.length; i += 2) {
+    const e = Config.lookup(argv[i] as string);
+    if (e !== undefined && ((e.directive.flags ?? 0) & SENSITIVE) !== 0) out.push(i + 1);
+  }
+  return out;
+}
+
 function configSetCommand(c: Client, argv: string[]): Reply {
   if (argv.length % 2 !== 0) throw ERR.syntax;
   const pairs: [string, string][] = [];
   for (let i = 2; i < argv.length; i += 2) pairs.push([argv[i] as string, argv[i + 1] as string]);
-  // Secrets never reach SLOWLOG or MONITOR, whatever the outcome (they read argv after the call).
-  for (let i = 2; i < argv.length; i += 2) {
-    const e = Config.lookup(argv[i] as string);
-    if (e !== undefined && (e.directive.flags ?? 0) & SENSITIVE) argv[i + 1] = '(redacted)';
-  }
   const server = c.server;
   const mode = server.config.get<string>('enable-protected-configs');
   const protectedAllowed = mode === 'yes' || (mode === 'local' && server.isLocal(c));

@@ -39,6 +39,7 @@ export const connectionCommands = [
       { name: 'username', type: 'string', since: '6.0.0', flags: ['optional'] },
       { name: 'password', type: 'string' },
     ],
+    secretArgs: (argv) => argv.map((_, i) => i).slice(1),
     handler: authCommand,
   },
   {
@@ -385,6 +386,7 @@ export const connectionCommands = [
         ],
       },
     ],
+    secretArgs: helloSecrets,
     handler: helloCommand,
   },
   {
@@ -477,6 +479,23 @@ function authenticate(c: Client, user: string, pass: string): void {
   }
   c.authenticated = true;
   c.user = user;
+}
+
+/** HELLO [protover [AUTH username password] [SETNAME clientname]]: the AUTH pair is secret. */
+function helloSecrets(argv: readonly string[]): number[] {
+  const out: number[] = [];
+  for (let j = 2; j < argv.length; j++) {
+    const opt = (argv[j] as string).toLowerCase();
+    if (opt === 'auth' && j + 2 < argv.length) {
+      out.push(j + 1, j + 2);
+      j += 2;
+    } else if (opt === 'setname' && j + 1 < argv.length) {
+      j++;
+    } else {
+      break;
+    }
+  }
+  return out;
 }
 
 function helloCommand(c: Client, argv: string[]): Reply {

@@ -170,6 +170,11 @@ export interface CommandSpec {
   readonly handler?: Handler;
   readonly subcommands?: readonly CommandSpec[];
   /**
+   * Positions of arguments that are secrets (passwords, sensitive config values):
+   * MONITOR and SLOWLOG show them as "(redacted)", whatever the command's outcome.
+   */
+  readonly secretArgs?: (argv: readonly string[]) => readonly number[];
+  /**
    * Keys of commands whose key specs are incomplete or have variable flags
    * (Redis's getkeys_proc): argv positions with their flags, or undefined for
    * invalid arguments.

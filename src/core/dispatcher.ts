@@ -19,7 +19,6 @@ import {
   CMD_SKIP_SLOWLOG,
   type Command,
 } from '../commands/registry.js';
-import { DIRECTIVES, SENSITIVE } from '../config/table.js';
 import { ErrorReply, type Reply } from '../protocol/reply.js';
 import { Database } from '../store/database.js';
 import { freezeAtMonotonic, unfreeze } from '../util/clock.js';
@@ -144,66 +143,17 @@ export function call(server: Server, c: Client, cmd: Command, argv: string[]): v
 
 const REDACTED = '(redacted)';
 
-let sensitiveDirectives: Set<string> | undefined;
-
-/** Directives whose values are secrets (SENSITIVE in the config table), by name and alias. */
-function isSensitiveDirective(name: string): boolean {
-  sensitiveDirectives ??= new Set(
-    DIRECTIVES.filter((d) => ((d.flags ?? 0) & SENSITIVE) !== 0).flatMap((d) =>
-      d.alias === undefined ? [d.name] : [d.name, d.alias],
-    ),
-  );
-  return sensitiveDirectives.has(name.toLowerCase());
-}
-
 /**
- * The arguments MONITOR and SLOWLOG may show: secrets become "(redacted)" as in
- * Redis 7.0 (AUTH, HELLO ... AUTH, CONFIG SET of sensitive directives, MIGRATE
- * AUTH/AUTH2). Unlike Redis, which redacts while parsing (so an early syntax error
- * leaks them), they are redacted whatever the command's outcome.
+ * The arguments MONITOR and SLOWLOG may show: the command's secret arguments
+ * (its spec's `secretArgs`) become "(redacted)". Unlike Redis, which redacts while
+ * parsing (so an early syntax error leaks them), this holds whatever the outcome.
  */
 export function redactedArgv(cmd: Command, argv: readonly string[]): readonly string[] {
-  let out: string[] | undefined;
-  const redact = (i: number): void => {
-    if (i >= argv.length) return;
-    out ??= [...argv];
-    out[i] = REDACTED;
-  };
-  switch (cmd.fullName) {
-    case 'auth':
-      for (let i = 1; i < argv.length; i++) redact(i);
-      break;
-    case 'hello':
-      // HELLO [protover [AUTH username password] [SETNAME clientname]], options in any order.
-      for (let j = 2; j < argv.length; j++) {
-        const opt = (argv[j] as string).toLowerCase();
-        if (opt === 'auth' && j + 2 < argv.length) {
-          redact(j + 1);
-          redact(j + 2);
-          j += 2;
-        } else if (opt === 'setname' && j + 1 < argv.length) {
-          j++;
-        } else {
-          break;
-        }
-      }
-      break;
-    case 'config|set':
-      for (let i = 2; i + 1 < argv.length; i += 2) if (isSensitiveDirective(argv[i] as string)) redact(i + 1);
-      break;
-    case 'migrate':
-      // MIGRATE host port key db timeout [COPY] [REPLACE] [AUTH pass | AUTH2 user pass] [KEYS key ...]
-      for (let j = 6; j < argv.length; j++) {
-        const opt = (argv[j] as string).toLowerCase();
-        if (opt === 'auth') redact(++j);
-        else if (opt === 'auth2') {
-          redact(++j);
-          redact(++j);
-        } else if (opt === 'keys') break;
-      }
-      break;
-  }
-  return out ?? argv;
+  const secret = cmd.spec.secretArgs?.(argv);
+  if (secret === undefined || secret.length === 0) return argv;
+  const out = [...argv];
+  for (const i of secret) if (i < out.length) out[i] = REDACTED;
+  return out;
 }
 
 function toErrorReply(server: Server, cmd: Command, err: unknown): ErrorReply {
