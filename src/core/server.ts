@@ -206,6 +206,14 @@ export class Server {
     return name === 'default';
   }
 
+  /**
+   * True when the default user can be used without a password (Redis's
+   * `DefaultUser->flags & USER_FLAG_NOPASS`): what protected mode checks.
+   */
+  defaultUserIsOpen(): boolean {
+    return this.requirePassHash === null;
+  }
+
   authRequired(): boolean {
     return this.requirePassHash !== null;
   }
