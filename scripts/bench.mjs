@@ -21,6 +21,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
+/** redoubt-server refuses to run as root unless told (CI runs as root). */
+const ALLOW_ROOT = process.getuid?.() === 0 ? ['--allow-root', 'yes'] : [];
 const env = process.env;
 const ROUNDS = Number(env.BENCH_ROUNDS ?? 3);
 const N_P1 = Number(env.BENCH_REQUESTS_P1 ?? 200000);
@@ -172,7 +174,17 @@ async function measureMemory(work) {
     await startServer(
       'redoubt',
       join(ROOT, 'bin', 'redoubt-server'),
-      ['--port', String(redoubtPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      [
+        '--port',
+        String(redoubtPort),
+        '--bind',
+        '127.0.0.1',
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        ...ALLOW_ROOT,
+      ],
       redoubtPort,
     ),
     await startServer(
@@ -212,7 +224,7 @@ async function main() {
   const redoubt = await startServer(
     'redoubt',
     join(ROOT, 'bin', 'redoubt-server'),
-    ['--port', String(redoubtPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    ['--port', String(redoubtPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...ALLOW_ROOT],
     redoubtPort,
   );
   const redis = await startServer(

@@ -3,7 +3,7 @@
  * `redoubt server [config] [--directive value ...]` and `redoubt-server` (same
  * arguments as redis-server: config file first, `--name value` overrides after).
  */
-import { readFileSync } from 'node:fs';
+import { chownSync, lchownSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Config } from './config/config.js';
 import { strerror } from './config/kinds.js';
@@ -14,9 +14,11 @@ import {
   parseConfigText,
   readConfigFile,
 } from './config/parser.js';
-import { fileSink, Logger, type LogLevel, type LogSink, stdoutSink } from './core/logger.js';
+import { Logger, type LogLevel, type LogSink, stdoutSink } from './core/logger.js';
 import { Server } from './core/server.js';
 import { REDIS_COMPAT_VERSION, VERSION } from './core/version.js';
+import { checkSecretFiles, privateLogSink, StrictPermissionsError } from './security/files.js';
+import { decideRoot, dropPrivileges, PrivilegeError, type RootDecision } from './security/privilege.js';
 
 const USAGE = `Usage: redoubt-server [/path/to/redis.conf] [options] [-]
        redoubt-server - (read config from stdin)
@@ -52,16 +54,17 @@ export async function runServer(argv: readonly string[]): Promise<number> {
   }
   let config: Config;
   let configPath: string | undefined;
+  const lines: ConfigLine[] = [];
   try {
     // Redis's order: the file, then standard input, then the command-line options.
     const { configFile, stdin, overrides } = parseCommandLine(argv);
-    const lines: ConfigLine[] = [];
     if (configFile !== undefined) {
       configPath = resolve(configFile);
       lines.push(...readConfigFile(configPath));
     }
     if (stdin) lines.push(...parseConfigText(readFileSync(0, 'latin1'), '(stdin)'));
-    config = Config.fromLines([...lines, ...overrides]);
+    lines.push(...overrides);
+    config = Config.fromLines(lines);
     config.configFile = configPath;
   } catch (err) {
     if (err instanceof ConfigFileError) {
@@ -70,11 +73,32 @@ export async function runServer(argv: readonly string[]): Promise<number> {
     }
     throw err;
   }
+  // Root or not is decided before anything is created (the log file included).
+  let decision: RootDecision;
+  try {
+    decision = decideRoot(config.get<string>('run-as'), config.get<boolean>('allow-root'));
+  } catch (err) {
+    if (!(err instanceof PrivilegeError)) throw err;
+    process.stderr.write(`${err.message}\n`);
+    return 1;
+  }
+  if (decision.action === 'refuse') {
+    process.stderr.write(`${decision.message}\n`);
+    return 1;
+  }
   const logfile = config.get<string>('logfile');
+  const logPath = logfile === '' ? undefined : resolve(config.get<string>('dir'), logfile);
   let sink: LogSink = stdoutSink;
+  let logNotes: readonly string[] = [];
   try {
     // Relative to `dir`, where Redis (which chdirs there) opens it.
-    if (logfile !== '') sink = fileSink(resolve(config.get<string>('dir'), logfile));
+    if (logPath !== undefined) {
+      const fileSink = privateLogSink(logPath);
+      sink = fileSink;
+      logNotes = fileSink.notes;
+      // The user it will run as keeps the log (and can reopen it after a rotation).
+      if (decision.action === 'drop') chownSync(logPath, decision.to.uid, decision.to.gid);
+    }
   } catch (err) {
     process.stderr.write(
       new ConfigFileError(configPath ?? '', 0, '', `Can't open the log file: ${strerror(err)}`).report(
@@ -94,16 +118,48 @@ export async function runServer(argv: readonly string[]): Promise<number> {
       ? 'No config file specified, using the secure embedded defaults'
       : `Configuration loaded from ${configPath}`,
   );
+  for (const note of logNotes) logger.notice(note);
+  for (const w of decision.warnings) logger.warning(w);
   let server: Server;
   try {
+    checkSecretFiles(
+      lines,
+      {
+        aclfile:
+          config.get<string>('aclfile') === ''
+            ? ''
+            : resolve(config.get<string>('dir'), config.get<string>('aclfile')),
+        tlsKeyFile: config.get<string>('tls-key-file'),
+        strict: config.get<boolean>('strict-permissions'),
+      },
+      logger,
+    );
     server = new Server(config, logger);
-    await server.listen();
+    const drop = decision.action === 'drop' ? decision.to : undefined;
+    const pidfile = config.get<string>('pidfile');
+    await server.listen(
+      drop === undefined
+        ? {}
+        : {
+            beforeAccept: () => {
+              // What was created as root belongs to the user it runs as: the pidfile, and
+              // the unix socket (0700 would otherwise let only root connect).
+              if (pidfile !== '') chownSync(resolve(config.get<string>('dir'), pidfile), drop.uid, drop.gid);
+              const unixsocket = config.get<string>('unixsocket');
+              if (unixsocket !== '') lchownSync(unixsocket, drop.uid, drop.gid);
+              dropPrivileges(drop, logger);
+            },
+          },
+    );
   } catch (err) {
     if (err instanceof ConfigFileError) {
       process.stderr.write(err.report(VERSION));
       return 1;
     }
-    logger.warning(`Failed to start: ${err instanceof Error ? err.message : String(err)}, aborting.`);
+    const message = err instanceof Error ? err.message : String(err);
+    if (err instanceof StrictPermissionsError || err instanceof PrivilegeError)
+      process.stderr.write(`${message}\n`);
+    logger.warning(`Failed to start: ${message.replace(/\.$/, '')}, aborting.`);
     return 1;
   }
   const where = server
@@ -111,9 +167,7 @@ export async function runServer(argv: readonly string[]): Promise<number> {
     .map((a) =>
       a.kind === 'unix'
         ? `unix:${a.path}`
-        : a.host.includes(':')
-          ? `[${a.host}]:${a.port}`
-          : `${a.host}:${a.port}`,
+        : `${a.host.includes(':') ? `[${a.host}]:${a.port}` : `${a.host}:${a.port}`}${a.kind === 'tls' ? ' (TLS)' : ''}`,
     )
     .join(', ');
   logger.notice(

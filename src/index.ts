@@ -10,13 +10,21 @@
  * Options are configuration directives, by their redis.conf name
  * (`'maxmemory-policy'`) or in camelCase (`maxmemoryPolicy`), validated exactly as
  * in a config file. Unlike redis.conf, `port: 0` here means "any free port" (as
- * Node's `listen(0)`); use `bind: ''` for no TCP listener.
+ * Node's `listen(0)`), unless a `tlsPort` is set: then, as in redis.conf, it
+ * means TLS only; use `bind: ''` for no TCP listener.
+ *
+ * Privileges belong to the host application: `run-as` has no effect here, and a
+ * server embedded in a root process only logs a warning (redoubt-server refuses
+ * to run as root). Config files holding secrets that others can read are
+ * reported (or refused with `strictPermissions: true`), as on the command line.
  */
 import { resolve } from 'node:path';
 import { Config } from './config/config.js';
 import { ConfigFileError, type ConfigLine, readConfigFile } from './config/parser.js';
 import { fileSink, Logger, type LogSink, nullSink, stdoutSink } from './core/logger.js';
 import { Server } from './core/server.js';
+import { checkSecretFiles, StrictPermissionsError } from './security/files.js';
+import { warnEmbeddedRoot } from './security/privilege.js';
 
 export type DirectiveValue = string | number | boolean | readonly string[];
 
@@ -33,13 +41,15 @@ export interface ServerAddress {
   port: number;
 }
 
+export type ListenerKind = 'tcp' | 'tls' | 'unix';
+
 export interface RedoubtServer {
   /** Open the listeners; resolves once clients can connect. */
   listen(): Promise<RedoubtServer>;
-  /** The first TCP address listened on (host and actual port). */
+  /** The first TCP address listened on (host and actual port), or the first TLS one when TLS only. */
   address(): ServerAddress;
-  /** Every listener: TCP addresses and the unix socket path. */
-  addresses(): { kind: 'tcp' | 'unix'; host: string; port: number; path?: string }[];
+  /** Every listener: TCP and TLS addresses and the unix socket path. */
+  addresses(): { kind: ListenerKind; host: string; port: number; path?: string }[];
   /** Disconnect clients and stop listening. */
   close(): Promise<void>;
   /** The underlying server (advanced use and tests). */
@@ -78,6 +88,19 @@ export function createServer(options: CreateServerOptions = {}): RedoubtServer {
           ? options.log
           : nullSink;
   const logger = new Logger(sink);
+  warnEmbeddedRoot(config.get<string>('run-as'), config.get<boolean>('allow-root'), logger);
+  checkSecretFiles(
+    lines,
+    {
+      aclfile:
+        config.get<string>('aclfile') === ''
+          ? ''
+          : resolve(config.get<string>('dir'), config.get<string>('aclfile')),
+      tlsKeyFile: config.get<string>('tls-key-file'),
+      strict: config.get<boolean>('strict-permissions'),
+    },
+    logger,
+  );
   const server = new Server(config, logger, { ephemeralPort: ephemeral });
   const handle: RedoubtServer = {
     server,
@@ -86,7 +109,8 @@ export function createServer(options: CreateServerOptions = {}): RedoubtServer {
       return handle;
     },
     address() {
-      const tcp = server.addresses().find((a) => a.kind === 'tcp');
+      const all = server.addresses();
+      const tcp = all.find((a) => a.kind === 'tcp') ?? all.find((a) => a.kind === 'tls');
       if (tcp === undefined) throw new Error('the server has no TCP listener');
       return { host: tcp.host, port: tcp.port };
     },
@@ -96,4 +120,4 @@ export function createServer(options: CreateServerOptions = {}): RedoubtServer {
   return handle;
 }
 
-export { ConfigFileError, Server };
+export { ConfigFileError, Server, StrictPermissionsError };

@@ -16,11 +16,21 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { DIRECTIVES, EXTENSION } from '../src/config/table.js';
 import { RespConnection } from './helpers/resp.js';
-import { BIN, freePort, redisServerPath, spawnServer, startRedoubtProcess } from './helpers/servers.js';
+import {
+  ALLOW_ROOT,
+  BIN,
+  freePort,
+  redisServerPath,
+  spawnServer,
+  startRedoubtProcess,
+} from './helpers/servers.js';
 
 const tmp = (): string => mkdtempSync(join(tmpdir(), 'redoubt-cli-'));
 const SERVER = join(BIN, 'redoubt-server');
+/** Redoubt's own directives, absent from Redis's CONFIG GET *. */
+const EXTENSIONS = new Set(DIRECTIVES.filter((d) => (d.flags ?? 0) & EXTENSION).map((d) => d.name));
 
 async function configGet(port: number, names: readonly string[]): Promise<string[]> {
   const c = await RespConnection.open(port);
@@ -121,7 +131,9 @@ describe('redoubt-server', () => {
     writeFileSync(file, '# ok\nport 7777\nmaxmemory 10 20\n');
     try {
       const port = await freePort();
-      const p = await spawnServer(SERVER, [file, '--port', String(port)], port, { waitReady: false });
+      const p = await spawnServer(SERVER, [file, '--port', String(port), ...ALLOW_ROOT], port, {
+        waitReady: false,
+      });
       assert.equal(await p.exited, 1);
       const out = p.output();
       assert.match(out, /\*\*\* FATAL CONFIG FILE ERROR \(Redoubt [^)]+\) \*\*\*/);
@@ -129,7 +141,7 @@ describe('redoubt-server', () => {
       assert.ok(out.includes(">>> 'maxmemory 10 20'\nwrong number of arguments\n"), out);
       assert.ok(!out.includes('Ready to accept connections'), out);
 
-      const q = await spawnServer(SERVER, ['--port', 'seven'], port, { waitReady: false });
+      const q = await spawnServer(SERVER, ['--port', 'seven', ...ALLOW_ROOT], port, { waitReady: false });
       assert.equal(await q.exited, 1);
       assert.ok(
         q.output().includes(`Reading the command line options, at option 1\n>>> 'port "seven"'\n`),
@@ -137,7 +149,9 @@ describe('redoubt-server', () => {
       );
       assert.ok(q.output().includes("argument couldn't be parsed into an integer"), q.output());
 
-      const r = await spawnServer(SERVER, [join(dir, 'missing.conf')], port, { waitReady: false });
+      const r = await spawnServer(SERVER, [join(dir, 'missing.conf'), ...ALLOW_ROOT], port, {
+        waitReady: false,
+      });
       assert.equal(await r.exited, 1);
       assert.ok(
         r
@@ -161,7 +175,9 @@ describe('redoubt-server', () => {
     );
     writeFileSync(join(dir, 'extra.conf'), 'maxmemory 2mb\nhz 5\n');
     const port = await freePort();
-    const p = await spawnServer(SERVER, ['main.conf', '--port', String(port)], port, { cwd: dir });
+    const p = await spawnServer(SERVER, ['main.conf', '--port', String(port), ...ALLOW_ROOT], port, {
+      cwd: dir,
+    });
     try {
       const got = await configGet(port, ['maxmemory', 'hz', 'dir', 'pidfile']);
       assert.equal(got[0], '*2\r\n$9\r\nmaxmemory\r\n$7\r\n2097152\r\n');
@@ -209,7 +225,7 @@ describe('redoubt-server', () => {
       .replace(/^dir .*$/m, `dir ${dir}`)
       .replace(/^port 6379$/m, `port ${port}`);
     writeFileSync(file, text);
-    const p = await spawnServer(SERVER, [file], port, { waitReady: false });
+    const p = await spawnServer(SERVER, [file, ...ALLOW_ROOT], port, { waitReady: false });
     try {
       let c: RespConnection | undefined;
       for (let i = 0; i < 200 && c === undefined; i++) {
@@ -249,8 +265,10 @@ describe('redoubt-server', () => {
           const pairs = (v: unknown): string[] => {
             const a = v as string[];
             const out: string[] = [];
-            for (let i = 0; i < a.length; i += 2)
+            for (let i = 0; i < a.length; i += 2) {
+              if (EXTENSIONS.has(a[i] as string)) continue;
               out.push(`${a[i]}=${masked.has(a[i] as string) ? '' : a[i + 1]}`);
+            }
             return out.sort();
           };
           assert.deepEqual(

@@ -19,6 +19,15 @@ import { ROOT } from './helpers/servers.js';
 /** Commands (full names) that Redis 7.0 does not have: they come from 7.2. */
 const NEWER_THAN_70 = new Set(['client|no-touch', 'client|setinfo']);
 
+/**
+ * Commands with Redis 7.2's spec (ZRANK/ZREVRANK WITHSCORE): compared with 7.0's
+ * facts apart from the arity and the 7.2 additions (history, the new argument).
+ */
+const SPEC_FROM_72 = new Map<string, { arity: number; newArg: string }>([
+  ['zrank', { arity: -3, newArg: 'withscore' }],
+  ['zrevrank', { arity: -3, newArg: 'withscore' }],
+]);
+
 function* walk(specs: readonly CommandSpec[], parent?: string): Generator<[string, CommandSpec]> {
   for (const s of specs) {
     const full = parent === undefined ? s.name : `${parent}|${s.name}`;
@@ -99,7 +108,31 @@ describe('COMMAND INFO and COMMAND DOCS equal Redis 7.0 (differential)', () => {
     await d?.close();
   });
 
-  const names = (): string[] => [...walk(ALL_COMMANDS)].map(([n]) => n).filter((n) => !NEWER_THAN_70.has(n));
+  const names = (): string[] =>
+    [...walk(ALL_COMMANDS)].map(([n]) => n).filter((n) => !NEWER_THAN_70.has(n) && !SPEC_FROM_72.has(n));
+
+  it('COMMAND INFO and DOCS of commands with a 7.2 spec differ from 7.0 only by the 7.2 additions', async (t) => {
+    if (d === null) return t.skip('redis-server not installed');
+    for (const [name, { arity, newArg }] of SPEC_FROM_72) {
+      const a = (parse(await d.redoubt.raw('COMMAND', 'INFO', name))[0] as unknown[][])[0] as unknown[];
+      const b = (parse(await d.redis.raw('COMMAND', 'INFO', name))[0] as unknown[][])[0] as unknown[];
+      assert.equal(a[1], arity, `COMMAND INFO ${name} arity`);
+      assert.deepEqual([a[0], ...a.slice(2)], [b[0], ...b.slice(2)], `COMMAND INFO ${name}`);
+      const docs = (v: unknown[]): unknown[] => {
+        const m = [...(v[1] as unknown[])];
+        const h = m.indexOf('history');
+        if (h !== -1) m.splice(h, 2);
+        const i = m.indexOf('arguments');
+        const args = (m[i + 1] as unknown[][]).filter((x) => x[1] !== newArg);
+        m[i + 1] = args;
+        return m;
+      };
+      const da = parse(await d.redoubt.raw('COMMAND', 'DOCS', name))[0] as unknown[];
+      const db = parse(await d.redis.raw('COMMAND', 'DOCS', name))[0] as unknown[];
+      assert.notDeepEqual(da, db, `COMMAND DOCS ${name} should show the 7.2 additions`);
+      assert.deepEqual(docs(da), docs(db), `COMMAND DOCS ${name}`);
+    }
+  });
 
   it('COMMAND INFO of every command (containers compared per subcommand)', async (t) => {
     if (d === null) return t.skip('redis-server not installed');

@@ -13,6 +13,7 @@ import { after, before, describe, it } from 'node:test';
 import { REDIS_COMPAT_VERSION, VERSION } from '../src/core/version.js';
 import { RespConnection } from './helpers/resp.js';
 import {
+  ALLOW_ROOT,
   BIN,
   freePort,
   type RunningProcess,
@@ -116,7 +117,11 @@ describe('redoubt-server as a process', () => {
 
   it('bin/redoubt server: SIGINT shuts down cleanly with exit code 0', async () => {
     const port = await freePort();
-    const p = await spawnServer(join(BIN, 'redoubt'), ['server', '--port', String(port)], port);
+    const p = await spawnServer(
+      join(BIN, 'redoubt'),
+      ['server', '--port', String(port), ...ALLOW_ROOT],
+      port,
+    );
     let stopped = false;
     try {
       const c = await RespConnection.open(port);
@@ -136,7 +141,7 @@ describe('redoubt-server as a process', () => {
     const logfile = join(dir, 'redoubt.log');
     const p = await spawnServer(
       join(BIN, 'redoubt-server'),
-      ['--port', String(port), '--logfile', logfile],
+      ['--port', String(port), '--logfile', logfile, ...ALLOW_ROOT],
       port,
       { waitReady: false },
     );
@@ -227,7 +232,14 @@ describe('redoubt-server as a process', () => {
   });
 
   it('a bad requirepass on the command line is reported without its value', async () => {
-    const r = await run(join(BIN, 'redoubt-server'), ['--port', '0', '--requirepass', 'secret123', 'extra']);
+    const r = await run(join(BIN, 'redoubt-server'), [
+      '--port',
+      '0',
+      '--requirepass',
+      'secret123',
+      'extra',
+      ...ALLOW_ROOT,
+    ]);
     assert.equal(r.code, 1);
     assert.match(r.stderr, /FATAL CONFIG FILE ERROR/);
     assert.ok(!`${r.stdout}${r.stderr}`.includes('secret123'), r.stderr);

@@ -65,7 +65,21 @@ const STATIC_SECTIONS = new Set([
 ]);
 
 /** Fields Redoubt adds on purpose. */
-const EXTRA_FIELDS = new Set(['server_name', 'redoubt_version', 'node_version']);
+const EXTRA_FIELDS = new Set([
+  'server_name',
+  'redoubt_version',
+  'node_version',
+  // Redis 7.2's ACL counters (# Stats), not in 7.0.
+  'acl_access_denied_auth',
+  'acl_access_denied_cmd',
+  'acl_access_denied_key',
+  'acl_access_denied_channel',
+  // Redoubt's own network counters.
+  'acl_access_denied_tls_cert',
+  'allow_from_rejected_connections',
+  'tls_handshake_failures',
+  'client_output_buffer_limit_disconnections',
+]);
 
 /**
  * Redis fields Redoubt leaves out on purpose: per-thread CPU time (Node 20 has no

@@ -724,10 +724,20 @@ describe('string commands (differential)', () => {
     const diff = d;
     for (const cmd of cases) {
       await diff.all([['FLUSHALL'], ['SET', 'hit', 'value'], ['SET', 'del-me', 'v'], ['SET', 'n', '1']]);
-      const [a0, b0] = (await Promise.all([stats(diff.redoubt), stats(diff.redis)])) as [[number, number], [number, number]];
+      const [a0, b0] = (await Promise.all([stats(diff.redoubt), stats(diff.redis)])) as [
+        [number, number],
+        [number, number],
+      ];
       await diff.same(cmd);
-      const [a1, b1] = (await Promise.all([stats(diff.redoubt), stats(diff.redis)])) as [[number, number], [number, number]];
-      assert.deepEqual([a1[0] - a0[0], a1[1] - a0[1]], [b1[0] - b0[0], b1[1] - b0[1]], `hits/misses of ${cmd.join(' ')}`);
+      const [a1, b1] = (await Promise.all([stats(diff.redoubt), stats(diff.redis)])) as [
+        [number, number],
+        [number, number],
+      ];
+      assert.deepEqual(
+        [a1[0] - a0[0], a1[1] - a0[1]],
+        [b1[0] - b0[0], b1[1] - b0[1]],
+        `hits/misses of ${cmd.join(' ')}`,
+      );
     }
   });
 

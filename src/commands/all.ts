@@ -2,12 +2,17 @@
  * Every command group's specs, in one list: the registry builds the command table
  * from it. Adding a group means adding its file here.
  */
+import { aclCommands } from './acl.js';
 import { bitmapCommands } from './bitmap.js';
 import { commandCommands } from './command.js';
 import { configCommands } from './config.js';
 import { connectionCommands } from './connection.js';
 import { genericCommands } from './generic.js';
+import { hashCommands } from './hash.js';
+import { listCommands } from './list.js';
 import { serverCommands } from './server.js';
+import { setCommands } from './set.js';
+import { sortedSetCommands } from './sorted-set.js';
 import type { CommandSpec } from './spec.js';
 import { stringCommands } from './string.js';
 
@@ -17,6 +22,11 @@ export const ALL_COMMANDS: readonly CommandSpec[] = [
   ...genericCommands,
   ...stringCommands,
   ...bitmapCommands,
+  ...hashCommands,
+  ...listCommands,
+  ...setCommands,
+  ...sortedSetCommands,
   ...serverCommands,
   ...configCommands,
+  ...aclCommands,
 ];

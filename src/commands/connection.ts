@@ -20,7 +20,7 @@ import { REDIS_COMPAT_VERSION } from '../core/version.js';
 import { MapReply, NO_REPLY, OK, PONG, type Reply, StatusReply, VerbatimReply } from '../protocol/reply.js';
 import { parseInt64Number } from '../util/number.js';
 import { intArg } from './args.js';
-import { ERR, errorText } from './errors.js';
+import { ACL_ERR, ERR, errorText } from './errors.js';
 import { helpReply } from './help.js';
 import type { CommandSpec } from './spec.js';
 
@@ -458,27 +458,12 @@ function selectCommand(c: Client, argv: string[]): Reply {
 
 function authCommand(c: Client, argv: string[]): Reply {
   if (argv.length > 3) throw ERR.syntax;
-  const server = c.server;
-  if (argv.length === 2 && !server.authRequired()) {
-    throw errorText(
-      'ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?',
-    );
-  }
+  // As Redis: only the default user's nopass flag matters here, not whether it is enabled.
+  if (argv.length === 2 && c.server.acl.defaultUser.nopass) throw ACL_ERR.noPasswordConfigured;
   const [user, pass] =
     argv.length === 2 ? ['default', argv[1] as string] : [argv[1] as string, argv[2] as string];
-  authenticate(c, user, pass);
+  if (!c.server.acl.authenticate(c, user, pass, argv[0] as string)) throw ACL_ERR.wrongPass;
   return OK;
-}
-
-const WRONGPASS = errorText('WRONGPASS invalid username-password pair or user is disabled.');
-
-function authenticate(c: Client, user: string, pass: string): void {
-  if (!c.server.checkPassword(user, pass)) {
-    c.server.logger.verbose(`Failed authentication for user '${user}' from ${c.addr}`);
-    throw WRONGPASS;
-  }
-  c.authenticated = true;
-  c.user = user;
 }
 
 /** HELLO [protover [AUTH username password] [SETNAME clientname]]: the AUTH pair is secret. */
@@ -523,10 +508,11 @@ function helloCommand(c: Client, argv: string[]): Reply {
       throw errorText(`ERR Syntax error in HELLO option '${opt}'`);
     }
   }
-  if (auth !== undefined) authenticate(c, auth[0], auth[1]);
+  if (auth !== undefined && !c.server.acl.authenticate(c, auth[0], auth[1], argv[0] as string))
+    throw ACL_ERR.wrongPass;
   if (!c.authenticated) {
     throw errorText(
-      'NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> ' +
+      'NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> ' +
         'option can be used to authenticate the client and select the RESP protocol version at the same time',
     );
   }
@@ -556,8 +542,8 @@ function resetCommand(c: Client): Reply {
   c.flags &= ~CLIENT_MONITOR;
   c.db = server.dbs[0] as typeof c.db;
   c.resp = 2;
+  c.aclUser = server.acl.defaultUser;
   c.authenticated = !server.authRequired();
-  c.user = 'default';
   c.name = '';
   c.replyOff = false;
   c.skipNext = false;

@@ -152,3 +152,123 @@ export const CONFIG_ERR = {
   noConfigFile: e('ERR The server is running without a config file'),
   rewriteFailed: (why: string): ErrorReply => e(`ERR Rewriting config file: ${why}`),
 } as const;
+
+/** Hash commands (t_hash.c). */
+export const HASH_ERR = {
+  notInteger: e('ERR hash value is not an integer'),
+  notFloat: e('ERR hash value is not a float'),
+  nanOrInfinity: e('ERR value is NaN or Infinity'),
+  outOfRange: e('ERR value is out of range'),
+} as const;
+
+/** Authentication and ACL (acl.c, server.c). */
+export const ACL_ERR = {
+  wrongPass: e('WRONGPASS invalid username-password pair or user is disabled.'),
+  noPasswordConfigured: e(
+    'ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?',
+  ),
+  usernameSpaces: e("ERR Usernames can't contain spaces or null characters"),
+  defaultCannotBeRemoved: e("ERR The 'default' user cannot be removed"),
+  noAclFile: e(
+    'ERR This Redis instance is not configured to use an ACL file. You may want to specify users via the ACL SETUSER command and then issue a CONFIG REWRITE (assuming you have a Redis configuration file set) in order to store users in the Redis configuration.',
+  ),
+  saveFailed: e(
+    'ERR There was an error trying to save the ACLs. Please check the server logs for more information',
+  ),
+  genpassRange: e(
+    'ERR ACL GENPASS argument must be the number of bits for the output password, a positive number up to 4096',
+  ),
+} as const;
+
+/** Gate 5 refusals; `reason` is acl/check.ts's DENIED_CMD (1), DENIED_KEY (2) or DENIED_CHANNEL (4). */
+export const noPermission = (reason: number, fullName: string): ErrorReply =>
+  reason === 1
+    ? e(`NOPERM this user has no permissions to run the '${fullName}' command`)
+    : reason === 2
+      ? e('NOPERM this user has no permissions to access one of the keys used as arguments')
+      : e('NOPERM this user has no permissions to access one of the channels used as arguments');
+
+/** EXEC re-checks each queued command (multi.c): the same reasons, worded for a transaction. */
+export const execNoPermission = (reason: number): ErrorReply =>
+  e(
+    'NOPERM ACLs rules changed between the moment the transaction was accumulated and the EXEC call. ' +
+      'This command is no longer allowed for the following reason: ' +
+      (reason === 1
+        ? 'no permission to execute the command or subcommand'
+        : reason === 2
+          ? 'no permission to touch the specified keys'
+          : 'no permission to access one of the channels used as arguments'),
+  );
+
+export const aclSetuserUnmatched = (word: string): ErrorReply =>
+  formatted(`ERR Unmatched parenthesis in acl selector starting at '${cString(word)}'.`);
+export const aclSetuserModifier = (op: string, why: string): ErrorReply =>
+  formatted(`ERR Error in ACL SETUSER modifier '${cString(op)}': ${why}`);
+/** ACL LOAD: every problem of the file in one line (acl/file.ts words them). */
+export const aclLoadFailed = (errors: string): ErrorReply => e(`ERR ${errors}`);
+export const aclUnknownCategory = (name: string): ErrorReply =>
+  formatted(`ERR Unknown category '${clip(name)}'`);
+export const aclDryrunNoUser = (name: string): ErrorReply =>
+  formatted(`ERR User '${cString(name)}' not found`);
+export const aclDryrunNoCommand = (name: string): ErrorReply =>
+  formatted(`ERR Command '${cString(name)}' not found`);
+
+// ---- accept-time refusals (networking.c acceptCommonHandler, clientAcceptHandler) ----
+
+export const maxClientsReached = e('ERR max number of clients reached');
+/** Redis 7.0's protected-mode refusal, word for word (its typo "Setup a an" included). */
+export const protectedModeDenied = e(
+  'DENIED Redis is running in protected mode because protected mode is enabled and no password is set for the default user. ' +
+    'In this mode connections are only accepted from the loopback interface. ' +
+    'If you want to connect from external computers to Redis you may adopt one of the following solutions: ' +
+    "1) Just disable protected mode sending the command 'CONFIG SET protected-mode no' from the loopback interface " +
+    'by connecting to Redis from the same host the server is running, however MAKE SURE Redis is not publicly accessible from internet if you do so. ' +
+    'Use CONFIG REWRITE to make this change permanent. ' +
+    "2) Alternatively you can just disable the protected mode by editing the Redis configuration file, and setting the protected mode option to 'no', and then restarting the server. " +
+    "3) If you started the server manually just for testing, restart it with the '--protected-mode no' option. " +
+    '4) Setup a an authentication password for the default user. ' +
+    'NOTE: You only need to do one of the above things in order for the server to start accepting connections from the outside.',
+);
+
+/** Random replies with repetitions beyond Redoubt's limit (see MAX_RANDOM_REPLY); the text Redis uses for the neighbouring HRANDFIELD check. */
+export const RANDOM_ERR = {
+  outOfRange: e('ERR value is out of range'),
+} as const;
+
+/** List commands (t_list.c). */
+export const LIST_ERR = {
+  rankZero: e(
+    "ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to start from the end of the list",
+  ),
+  countNegative: e("ERR COUNT can't be negative"),
+  maxlenNegative: e("ERR MAXLEN can't be negative"),
+  numkeys: e('ERR numkeys should be greater than 0'),
+  countPositive: e('ERR count should be greater than 0'),
+} as const;
+
+/** Set commands (t_set.c). */
+export const SET_ERR = {
+  numkeys: e('ERR numkeys should be greater than 0'),
+  tooManyKeys: e("ERR Number of keys can't be greater than number of args"),
+  limitNegative: e("ERR LIMIT can't be negative"),
+} as const;
+
+/** Sorted-set commands (t_zset.c). */
+export const ZSET_ERR = {
+  nxAndXx: e('ERR XX and NX options at the same time are not compatible'),
+  gtLtNx: e('ERR GT, LT, and/or NX options at the same time are not compatible'),
+  incrPair: e('ERR INCR option supports a single increment-element pair'),
+  nan: e('ERR resulting score is not a number (NaN)'),
+  notFloatRange: e('ERR min or max is not a float'),
+  notLexRange: e('ERR min or max not valid string range item'),
+  limitNeedsBy: e('ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX'),
+  withScoresByLex: e('ERR syntax error, WITHSCORES not supported in combination with BYLEX'),
+  weightNotFloat: e('ERR weight value is not a float'),
+  limitNegative: e("ERR LIMIT can't be negative"),
+  numkeys: e('ERR numkeys should be greater than 0'),
+  countPositive: e('ERR count should be greater than 0'),
+  outOfRange: e('ERR value is out of range'),
+} as const;
+
+export const zsetNeedsKeys = (command: string): ErrorReply =>
+  e(`ERR at least 1 input key is needed for '${command}' command`);

@@ -588,7 +588,7 @@ const ULONG_MAX = 18446744073709551615n;
  * negative cursor wraps modulo 2^64) and, with no digits at all, returns 0 and
  * stops at the start, which is valid only for an empty C string.
  */
-function parseScanCursor(s: string): number {
+export function parseScanCursor(s: string): number {
   const len = s.length;
   if (len > 0 && isCSpace(s.charCodeAt(0))) throw ERR.invalidCursor;
   let i = 0;
@@ -665,7 +665,9 @@ const TYPE_REPLIES = new Map<string, StatusReply>(
 
 function typeName(db: Database, key: string): string {
   const slot = lookupReadNoTouch(db, key);
-  return slot === NONE ? 'none' : typeOf(db.value(slot));
+  if (slot === NONE) return 'none';
+  // A string's type needs no copy of its bytes.
+  return db.isStringAt(slot) ? 'string' : typeOf(db.value(slot));
 }
 
 function typeCommand(c: Client, argv: string[]): Reply {
@@ -977,6 +979,8 @@ function objectEncodingCommand(c: Client, argv: string[]): Reply {
   const db = c.db;
   const slot = lookupReadNoTouch(db, argv[2] as string);
   if (slot === NONE) return null;
+  // Long strings are "raw" whatever they hold: no need to copy them out.
+  if (db.isStringAt(slot) && db.stringLengthAt(slot) > EMBSTR_SIZE_LIMIT) return 'raw';
   const v = db.value(slot);
   return v instanceof DataObject ? v.encoding() : stringEncoding(v, db.isRaw(slot));
 }
@@ -985,8 +989,9 @@ function objectRefcountCommand(c: Client, argv: string[]): Reply {
   const db = c.db;
   const slot = lookupReadNoTouch(db, argv[2] as string);
   if (slot === NONE) return null;
+  if (!db.isStringAt(slot) || db.stringLengthAt(slot) > 4) return 1;
   const v = db.value(slot);
-  if (typeof v !== 'string' || db.isRaw(slot) || db.isUnshared(slot) || v.length > 4) return 1;
+  if (typeof v !== 'string' || db.isRaw(slot) || db.isUnshared(slot)) return 1;
   const n = parseInt64(v);
   return n !== undefined && n >= 0 && n < SHARED_INTEGERS && sharedIntegers(c) ? SHARED_REFCOUNT : 1;
 }

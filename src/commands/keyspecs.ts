@@ -12,13 +12,7 @@ import type { KeyRef } from './spec.js';
  * Specs flagged `incomplete` defer to the command's own `getKeys`.
  */
 export function getKeys(cmd: Command, argv: readonly string[]): KeyRef[] | undefined {
-  const specs = cmd.keySpecs;
-  let hasVariableFlags = false;
-  let hasRealKey = false;
-  for (const s of specs) {
-    if (s.flags.includes('variable_flags')) hasVariableFlags = true;
-    if (!s.flags.includes('not_key')) hasRealKey = true;
-  }
+  const { hasRealKey, hasVariableFlags } = cmd.keySummary;
   const custom = cmd.spec.getKeys;
   if (hasRealKey && !hasVariableFlags) {
     const keys = fromSpecs(cmd, argv);

@@ -54,6 +54,8 @@ export class Command {
   readonly handler: Handler | undefined;
   readonly subcommands: ReadonlyMap<string, Command> | undefined;
   readonly keySpecs: readonly KeySpec[];
+  /** What key extraction needs to know about the key specs, computed once. */
+  readonly keySummary: { readonly hasRealKey: boolean; readonly hasVariableFlags: boolean };
   /** Legacy (first, last, step) key positions for COMMAND INFO. */
   readonly firstKey: number;
   readonly lastKey: number;
@@ -73,6 +75,10 @@ export class Command {
     this.arity = spec.arity;
     this.handler = spec.handler;
     this.keySpecs = spec.keySpecs ?? [];
+    this.keySummary = {
+      hasRealKey: this.keySpecs.some((k) => !k.flags.includes('not_key')),
+      hasVariableFlags: this.keySpecs.some((k) => k.flags.includes('variable_flags')),
+    };
     let flags = 0;
     for (const f of spec.flags) flags |= flagBit(f);
     const legacy = legacyRange(this.keySpecs);

@@ -606,9 +606,19 @@ function statsFields(server: Server): Field[] {
     // total_reads_processed / total_writes_processed: not counted yet (see docs).
     ['io_threaded_reads_processed', 0],
     ['io_threaded_writes_processed', 0],
-    // Redoubt's reply buffers are strings, never resized.
+    // Redoubt's output buffers are not resized the way Redis's reply buffers are.
     ['reply_buffer_shrinks', 0],
     ['reply_buffer_expands', 0],
+    // Redis 7.2's ACL counters (ACL LOG events; CONFIG RESETSTAT keeps them, as in Redis).
+    ['acl_access_denied_auth', server.acl.stats.auth],
+    ['acl_access_denied_cmd', server.acl.stats.cmd],
+    ['acl_access_denied_key', server.acl.stats.key],
+    ['acl_access_denied_channel', server.acl.stats.channel],
+    // Redoubt's own counters (also in rejected_connections where they refuse a connection).
+    ['acl_access_denied_tls_cert', s.tlsCertAuthFailures],
+    ['allow_from_rejected_connections', s.allowFromRejections],
+    ['tls_handshake_failures', s.tlsHandshakeFailures],
+    ['client_output_buffer_limit_disconnections', s.outputBufferCloses],
   ];
 }
 

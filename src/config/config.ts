@@ -9,7 +9,15 @@ import { splitInlineArgs } from '../protocol/inline.js';
 import { globMatch } from '../util/glob.js';
 import { ConfigValueError } from './kinds.js';
 import { ConfigFileError, type ConfigLine } from './parser.js';
-import { DEPRECATED_DIRECTIVES, DIRECTIVES, type Directive, HIDDEN, IMMUTABLE, PROTECTED } from './table.js';
+import {
+  DEPRECATED_DIRECTIVES,
+  DIRECTIVES,
+  type Directive,
+  HIDDEN,
+  IMMUTABLE,
+  PROTECTED,
+  VOLATILE,
+} from './table.js';
 
 /** A name CONFIG GET/SET knows: a directive's name, or its alias (a separate entry, as in Redis 7.0). */
 export interface ConfigEntry {
@@ -238,7 +246,8 @@ export class Config {
       try {
         let value = d.kind.parse(args, { loading: false, current, first: true });
         if (d.normalize !== undefined) value = d.normalize(value);
-        if (d.kind.format(value) !== d.kind.format(current)) {
+        // A VOLATILE directive (a file path) applies even unchanged: the file may be new.
+        if (d.kind.format(value) !== d.kind.format(current) || (flagsOf(d) & VOLATILE) !== 0) {
           changed.push(e);
           if (d.adjustOnSet !== undefined) value = d.adjustOnSet(value);
         }

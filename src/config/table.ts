@@ -12,6 +12,9 @@
 
 import type { LogLevel } from '../core/logger.js';
 import type { Server } from '../core/server.js';
+import { allowFromKind } from '../net/allow.js';
+import { runAsKind } from '../security/privilege.js';
+import { limitsOf } from '../store/types/limits.js';
 import {
   type BufferLimits,
   bindKind,
@@ -43,6 +46,13 @@ export const SENSITIVE = 1 << 1;
 export const PROTECTED = 1 << 2;
 /** Not listed by CONFIG GET patterns, only by its exact name (debugging aids). */
 export const HIDDEN = 1 << 3;
+/** Redoubt's own directive, not in Redis 7.0 (tests comparing with Redis leave it out). */
+export const EXTENSION = 1 << 4;
+/**
+ * The value names files whose content may change: CONFIG SET applies it even when
+ * the value is the same (Redis's VOLATILE_CONFIG; renewed TLS certificates).
+ */
+export const VOLATILE = 1 << 5;
 
 export interface Directive<T = unknown> {
   readonly name: string;
@@ -83,7 +93,7 @@ const memory = (ctype: 'longlong' | 'ulonglong' | 'size_t' | 'off_t', min: bigin
 // Reasons shared by groups of directives without effect.
 const REPLICATION = 'Redoubt is a single node: there is no replication.';
 const CLUSTER = 'Redoubt is a single node: there is no cluster mode.';
-const NO_TLS = 'TLS listeners are not implemented yet: no TLS port is opened.';
+const TLS_OUTGOING = 'Redoubt makes no outgoing TLS connections (replication, cluster bus).';
 const ALLOCATOR = 'Memory is managed by the V8 garbage collector, not jemalloc.';
 const ONE_THREAD = 'Redoubt runs on one thread: there are no I/O, background or child threads to tune.';
 const LAZYFREE = 'Deletion is done by the garbage collector; there is no background free thread.';
@@ -151,7 +161,10 @@ const shutdownOnSignal = flagsEnum(
       : undefined,
 );
 
-const rebind = (server: Server): void => server.rebindTcp();
+const rebind = (server: Server): void => server.network.rebind();
+/** Every directive of the TLS context shares it, so one CONFIG SET reloads once, all or nothing. */
+const reloadTls = (server: Server): void => server.network.reloadTls();
+const TLS_RELOAD = ' CONFIG SET reloads the TLS configuration (all of a CONFIG SET together, or nothing).';
 
 export const DIRECTIVES: readonly Directive<unknown>[] = [
   // ---- NETWORK
@@ -172,7 +185,15 @@ export const DIRECTIVES: readonly Directive<unknown>[] = [
     name: 'protected-mode',
     kind: bool,
     default: true,
-    doc: 'When no password is set, only loopback and unix-socket clients are accepted.',
+    doc: "When on and the default user has no password, only clients from 127.0.0.1, ::1 and the unix socket are served (Redis 7's rule); others get the `-DENIED` error, are disconnected, counted in `rejected_connections` and logged.",
+  }),
+  directive<readonly string[]>({
+    name: 'allow-from',
+    kind: allowFromKind,
+    default: [],
+    flags: EXTENSION,
+    apply: (server, v) => server.network.setAllowFrom(v),
+    doc: 'Redoubt only. Addresses and CIDR blocks (IPv4 and IPv6) TCP and TLS clients may connect from; any other source is closed at accept, before a byte is read or written, counted in `rejected_connections` and logged. Empty (the default): no filter. Unix-socket clients are not filtered. CONFIG SET applies to new connections.',
   }),
   directive({
     name: 'enable-protected-configs',
@@ -221,13 +242,13 @@ export const DIRECTIVES: readonly Directive<unknown>[] = [
     kind: numeric({ ctype: 'uint', min: 0n, max: 0o777n, octal: true }),
     default: 0,
     flags: IMMUTABLE,
-    doc: 'Permissions of the unix socket (octal); 0 means 0700 in Redoubt.',
+    doc: 'Permissions of the unix socket (octal); 0 (the default) means 0700 in Redoubt. The socket is created with these permissions (umask set around bind), never connectable with wider ones (CVE-2023-45145).',
   }),
   directive({
     name: 'timeout',
     kind: int(0n, INT_MAX),
     default: 0,
-    doc: 'Close a client idle for this many seconds (0: never).',
+    doc: 'Close a client idle for this many seconds (0: never); blocked, pub/sub and MONITOR clients are exempt, as in Redis.',
   }),
   directive({
     name: 'tcp-keepalive',
@@ -244,48 +265,153 @@ export const DIRECTIVES: readonly Directive<unknown>[] = [
   }),
 
   // ---- TLS
-  directive({ name: 'tls-port', kind: int(0n, 65535n), default: 0, noEffect: NO_TLS }),
-  directive({ name: 'tls-cert-file', kind: str({ emptyIsNull: true }), default: '', noEffect: NO_TLS }),
-  directive({ name: 'tls-key-file', kind: str({ emptyIsNull: true }), default: '', noEffect: NO_TLS }),
+  directive<Int>({
+    name: 'tls-port',
+    kind: int(0n, 65535n),
+    default: 0,
+    apply: rebind,
+    doc: 'TLS port on the `bind` addresses (0: no TLS listener); with `port 0`, TLS only. CONFIG SET re-binds.',
+  }),
+  directive({
+    name: 'tls-cert-file',
+    kind: str({ emptyIsNull: true }),
+    default: '',
+    flags: VOLATILE,
+    apply: reloadTls,
+    doc: `Server certificate (PEM, chain allowed).${TLS_RELOAD} Setting the same path again reloads the file.`,
+  }),
+  directive({
+    name: 'tls-key-file',
+    kind: str({ emptyIsNull: true }),
+    default: '',
+    flags: VOLATILE,
+    apply: reloadTls,
+    doc: `Private key of the server certificate (PEM).${TLS_RELOAD}`,
+  }),
   directive({
     name: 'tls-key-file-pass',
     kind: str({ emptyIsNull: true }),
     default: '',
     flags: SENSITIVE,
-    noEffect: NO_TLS,
+    apply: reloadTls,
+    doc: 'Passphrase of an encrypted tls-key-file.',
   }),
   directive({
     name: 'tls-client-cert-file',
     kind: str({ emptyIsNull: true }),
     default: '',
-    noEffect: NO_TLS,
+    noEffect: TLS_OUTGOING,
   }),
-  directive({ name: 'tls-client-key-file', kind: str({ emptyIsNull: true }), default: '', noEffect: NO_TLS }),
+  directive({
+    name: 'tls-client-key-file',
+    kind: str({ emptyIsNull: true }),
+    default: '',
+    noEffect: TLS_OUTGOING,
+  }),
   directive({
     name: 'tls-client-key-file-pass',
     kind: str({ emptyIsNull: true }),
     default: '',
     flags: SENSITIVE,
-    noEffect: NO_TLS,
+    noEffect: TLS_OUTGOING,
   }),
-  directive({ name: 'tls-dh-params-file', kind: str({ emptyIsNull: true }), default: '', noEffect: NO_TLS }),
-  directive({ name: 'tls-ca-cert-file', kind: str({ emptyIsNull: true }), default: '', noEffect: NO_TLS }),
-  directive({ name: 'tls-ca-cert-dir', kind: str({ emptyIsNull: true }), default: '', noEffect: NO_TLS }),
+  directive({
+    name: 'tls-dh-params-file',
+    kind: str({ emptyIsNull: true }),
+    default: '',
+    flags: VOLATILE,
+    apply: reloadTls,
+    doc: 'DH parameters (PEM) for DHE cipher suites; at least 2048 bits. Empty: DHE uses built-in parameters (ECDHE is preferred anyway).',
+  }),
+  directive({
+    name: 'tls-ca-cert-file',
+    kind: str({ emptyIsNull: true }),
+    default: '',
+    flags: VOLATILE,
+    apply: reloadTls,
+    doc: 'CA certificates (PEM) that client certificates must chain to.',
+  }),
+  directive({
+    name: 'tls-ca-cert-dir',
+    kind: str({ emptyIsNull: true }),
+    default: '',
+    flags: VOLATILE,
+    apply: reloadTls,
+    doc: 'Directory of CA certificates (PEM): every certificate of every file in it is trusted (read when TLS is configured or reloaded).',
+  }),
   directive({
     name: 'tls-auth-clients',
     kind: enumOf(['no', 'yes', 'optional']),
     default: 'yes',
-    noEffect: NO_TLS,
+    apply: reloadTls,
+    doc: 'Client certificates: yes (required, verified against the CA), optional (verified when presented), no (not requested).',
   }),
-  directive({ name: 'tls-replication', kind: bool, default: false, noEffect: NO_TLS }),
-  directive({ name: 'tls-cluster', kind: bool, default: false, noEffect: NO_TLS }),
-  directive({ name: 'tls-protocols', kind: str({ emptyIsNull: true }), default: '', noEffect: NO_TLS }),
-  directive({ name: 'tls-ciphers', kind: str({ emptyIsNull: true }), default: '', noEffect: NO_TLS }),
-  directive({ name: 'tls-ciphersuites', kind: str({ emptyIsNull: true }), default: '', noEffect: NO_TLS }),
-  directive({ name: 'tls-prefer-server-ciphers', kind: bool, default: false, noEffect: NO_TLS }),
-  directive({ name: 'tls-session-caching', kind: bool, default: true, noEffect: NO_TLS }),
-  directive({ name: 'tls-session-cache-size', kind: int(0n, INT_MAX), default: 20480, noEffect: NO_TLS }),
-  directive({ name: 'tls-session-cache-timeout', kind: int(0n, INT_MAX), default: 300, noEffect: NO_TLS }),
+  directive<string>({
+    name: 'tls-auth-clients-user',
+    kind: enumOf<string>(['off', 'cn'], { cn: 'CN' }),
+    default: 'off',
+    flags: EXTENSION,
+    doc: 'As Redis 8.6 and Valkey 9: with CN, a verified client certificate whose Common Name is an enabled ACL user authenticates the connection as that user (otherwise it stays with the default user, and the failure is counted and logged); off: certificates do not authenticate.',
+  }),
+  directive({ name: 'tls-replication', kind: bool, default: false, noEffect: TLS_OUTGOING }),
+  directive({ name: 'tls-cluster', kind: bool, default: false, noEffect: TLS_OUTGOING }),
+  directive({
+    name: 'tls-protocols',
+    kind: str({ emptyIsNull: true }),
+    default: '',
+    apply: reloadTls,
+    doc: 'TLS versions accepted, among TLSv1.2 and TLSv1.3 ("": both, as Redis). TLSv1 and TLSv1.1 are refused (Redis accepts them when listed).',
+  }),
+  directive({
+    name: 'tls-ciphers',
+    kind: str({ emptyIsNull: true }),
+    default: '',
+    apply: reloadTls,
+    doc: 'OpenSSL cipher list for TLS 1.2 ("": Node\'s defaults).',
+  }),
+  directive({
+    name: 'tls-ciphersuites',
+    kind: str({ emptyIsNull: true }),
+    default: '',
+    apply: reloadTls,
+    doc: 'TLS 1.3 cipher suites, colon-separated TLS_* names ("": Node\'s defaults).',
+  }),
+  directive({
+    name: 'tls-prefer-server-ciphers',
+    kind: bool,
+    default: false,
+    apply: reloadTls,
+    doc: "Choose the cipher by the server's order of preference.",
+  }),
+  directive({
+    name: 'tls-session-caching',
+    kind: bool,
+    default: true,
+    apply: reloadTls,
+    doc: 'Let clients resume TLS sessions (session tickets and a server-side session cache).',
+  }),
+  directive({
+    name: 'tls-session-cache-size',
+    kind: int(0n, INT_MAX),
+    default: 20480,
+    apply: reloadTls,
+    doc: 'Sessions kept in the server-side cache (0: no limit).',
+  }),
+  directive({
+    name: 'tls-session-cache-timeout',
+    kind: int(0n, INT_MAX),
+    default: 300,
+    apply: reloadTls,
+    doc: 'Seconds a cached TLS session (or ticket) can be resumed.',
+  }),
+  directive<Int>({
+    name: 'tls-auto-reload-interval',
+    kind: int(0n, INT_MAX),
+    default: 0,
+    flags: EXTENSION,
+    apply: (server, v) => server.network.setAutoReload(Number(v)),
+    doc: 'Redoubt only (Valkey 9 has it too). Every this many seconds, check the TLS certificate, key, CA and DH files and reload them when they changed (renewed certificates apply without restart; a set of files that does not load is logged and the previous one kept). 0: off.',
+  }),
 
   // ---- GENERAL
   directive({
@@ -307,7 +433,21 @@ export const DIRECTIVES: readonly Directive<unknown>[] = [
     kind: str({ emptyIsNull: true }),
     default: '',
     flags: IMMUTABLE,
-    doc: 'Write the process id to this file (mode 0600) while running.',
+    doc: 'Write the process id to this file (mode 0600, written atomically) while running.',
+  }),
+  directive({
+    name: 'run-as',
+    kind: runAsKind,
+    default: '',
+    flags: IMMUTABLE | EXTENSION,
+    doc: "Redoubt only. Started as root, open the listeners and files, then permanently drop to this user and group (`user[:group]`, names or ids; the group defaults to the user's). Without it (or allow-root yes) redoubt-server refuses to run as root. No effect when embedded.",
+  }),
+  directive({
+    name: 'allow-root',
+    kind: bool,
+    default: false,
+    flags: IMMUTABLE | EXTENSION,
+    doc: 'Redoubt only. Let redoubt-server run as root without run-as (a warning is logged). Default no: as root it refuses to start.',
   }),
   directive<string>({
     name: 'loglevel',
@@ -323,7 +463,7 @@ export const DIRECTIVES: readonly Directive<unknown>[] = [
     kind: str(),
     default: '',
     flags: IMMUTABLE,
-    doc: 'Append the log to this file (created 0600); "" logs to standard output.',
+    doc: 'Append the log to this file (created 0600, reopened when moved away by log rotation); "" logs to standard output.',
   }),
   directive({ name: 'syslog-enabled', kind: bool, default: false, flags: IMMUTABLE, noEffect: NO_SYSLOG }),
   directive({ name: 'syslog-ident', kind: str(), default: 'redis', flags: IMMUTABLE, noEffect: NO_SYSLOG }),
@@ -573,14 +713,14 @@ export const DIRECTIVES: readonly Directive<unknown>[] = [
     name: 'acllog-max-len',
     kind: numeric({ ctype: 'ulong', min: 0n, max: LONG_MAX }),
     default: 128,
-    doc: 'Entries kept by ACL LOG.',
+    doc: 'Entries kept by ACL LOG (denied commands, keys, channels and failed authentications).',
   }),
   directive({
     name: 'aclfile',
     kind: str(),
     default: '',
     flags: IMMUTABLE,
-    doc: 'External ACL file (ACL LOAD / ACL SAVE); then `user` lines in the config file are not allowed.',
+    doc: 'External ACL file (ACL LOAD / ACL SAVE, written 0600), relative to `dir`; `user` lines in the config file are then refused, and `requirepass` is ignored (the file defines the default user).',
   }),
   directive<string>({
     name: 'requirepass',
@@ -591,9 +731,19 @@ export const DIRECTIVES: readonly Directive<unknown>[] = [
     doc: 'Password of the default user (kept as a SHA-256, compared in constant time).',
   }),
   directive({
+    name: 'strict-permissions',
+    kind: bool,
+    default: false,
+    flags: IMMUTABLE | EXTENSION,
+    doc: 'Redoubt only. At start-up a config file, ACL file or TLS private key that holds secrets and is readable by group or others is reported with the chmod that fixes it; yes: refuse to start instead.',
+  }),
+  directive<string>({
     name: 'acl-pubsub-default',
     kind: enumOf(['allchannels', 'resetchannels']),
     default: 'resetchannels',
+    apply: (server, v) => {
+      server.acl.allChannelsByDefault = v === 'allchannels';
+    },
     doc: 'Channel permissions of new ACL users: resetchannels (none) or allchannels.',
   }),
 
@@ -602,7 +752,7 @@ export const DIRECTIVES: readonly Directive<unknown>[] = [
     name: 'maxclients',
     kind: numeric({ ctype: 'uint', min: 1n, max: UINT_MAX }),
     default: 10000,
-    doc: 'Most simultaneous clients; more are refused with "ERR max number of clients reached".',
+    doc: 'Most simultaneous clients (TLS handshakes in progress included); more are refused with "ERR max number of clients reached" (TLS: closed) and counted in `rejected_connections`.',
   }),
 
   // ---- MEMORY MANAGEMENT
@@ -958,47 +1108,63 @@ export const DIRECTIVES: readonly Directive<unknown>[] = [
   }),
 
   // ---- ADVANCED CONFIG
-  directive({
+  directive<Int>({
     name: 'hash-max-listpack-entries',
     alias: 'hash-max-ziplist-entries',
     kind: numeric({ ctype: 'size_t', min: 0n, max: LONG_MAX }),
     default: 512,
-    noEffect: ENCODING,
+    apply: (server, v) => {
+      limitsOf(server).hashMaxListpackEntries = Number(v);
+    },
+    doc: 'Largest number of fields of a hash that OBJECT ENCODING reports as listpack (replies in insertion order).',
   }),
-  directive({
+  directive<Int>({
     name: 'hash-max-listpack-value',
     alias: 'hash-max-ziplist-value',
     kind: memory('size_t', 0n, LONG_MAX),
     default: 64,
-    noEffect: ENCODING,
+    apply: (server, v) => {
+      limitsOf(server).hashMaxListpackValue = Number(v);
+    },
+    doc: 'Longest field or value of a hash that OBJECT ENCODING reports as listpack.',
   }),
   directive({
     name: 'list-max-listpack-size',
     alias: 'list-max-ziplist-size',
     kind: int(INT_MIN, INT_MAX),
     default: -2,
-    noEffect: ENCODING,
+    noEffect:
+      'Lists report the quicklist encoding whatever their size, as in Redis 7.0, where this only sizes quicklist nodes.',
   }),
   directive({ name: 'list-compress-depth', kind: int(0n, INT_MAX), default: 0, noEffect: ENCODING }),
-  directive({
+  directive<Int>({
     name: 'set-max-intset-entries',
     kind: numeric({ ctype: 'size_t', min: 0n, max: LONG_MAX }),
     default: 512,
-    noEffect: ENCODING,
+    apply: (server, v) => {
+      limitsOf(server).setMaxIntsetEntries = Number(v);
+    },
+    doc: 'Largest set of integers kept in the intset encoding (replies in ascending order).',
   }),
-  directive({
+  directive<Int>({
     name: 'zset-max-listpack-entries',
     alias: 'zset-max-ziplist-entries',
     kind: numeric({ ctype: 'size_t', min: 0n, max: LONG_MAX }),
     default: 128,
-    noEffect: ENCODING,
+    apply: (server, v) => {
+      limitsOf(server).zsetMaxListpackEntries = Number(v);
+    },
+    doc: 'Largest number of members of a sorted set that OBJECT ENCODING reports as listpack.',
   }),
-  directive({
+  directive<Int>({
     name: 'zset-max-listpack-value',
     alias: 'zset-max-ziplist-value',
     kind: memory('size_t', 0n, LONG_MAX),
     default: 64,
-    noEffect: ENCODING,
+    apply: (server, v) => {
+      limitsOf(server).zsetMaxListpackValue = Number(v);
+    },
+    doc: 'Longest member of a sorted set that OBJECT ENCODING reports as listpack.',
   }),
   directive({
     name: 'hll-sparse-max-bytes',
@@ -1027,12 +1193,13 @@ export const DIRECTIVES: readonly Directive<unknown>[] = [
   directive<BufferLimits>({
     name: 'client-output-buffer-limit',
     kind: clientOutputBufferLimitKind,
+    apply: (server, v) => server.outputLimits.set(v),
     default: {
       normal: { hard: 0, soft: 0, seconds: 0 },
       replica: { hard: 256 * MB, soft: 64 * MB, seconds: 60 },
       pubsub: { hard: 32 * MB, soft: 8 * MB, seconds: 60 },
     },
-    doc: 'Disconnect a client whose pending output exceeds the hard limit, or the soft limit for the given seconds; per class normal, replica (slave), pubsub.',
+    doc: 'Disconnect (and log) a client whose pending output (unsent replies plus what its socket still holds) reaches the hard limit, or stays at or over the soft limit for more than the soft seconds; per class normal, replica (slave), pubsub (0: no limit). A client that has not authenticated may leave at most 1 KB unread.',
   }),
   directive<Int>({
     name: 'client-query-buffer-limit',

@@ -4,6 +4,7 @@
  * string and written once per event-loop turn.
  */
 import type { Socket } from 'node:net';
+import type { User } from '../acl/user.js';
 import type { Command } from '../commands/registry.js';
 import { type DecoderLimits, ProtocolError, RespDecoder } from '../protocol/decoder.js';
 import { type Protocol, writeReply } from '../protocol/encoder.js';
@@ -25,13 +26,6 @@ export const CLIENT_DIRTY_EXEC = 1 << 8;
 export const CLIENT_UNIX_SOCKET = 1 << 9;
 export const CLIENT_READONLY = 1 << 10;
 
-/**
- * Unread output a client may accumulate before it authenticates (CVE-2025-21605):
- * a client pipelining commands without reading the NOAUTH replies is closed
- * instead of growing its output buffer without bound.
- */
-const UNAUTH_MAX_OUTPUT = 1024;
-
 export class Client implements DecoderLimits {
   readonly decoder = new RespDecoder();
   resp: Protocol = 2;
@@ -40,7 +34,8 @@ export class Client implements DecoderLimits {
   libVer = '';
   flags = 0;
   authenticated: boolean;
-  user = 'default';
+  /** The ACL user commands are checked against (the default user until AUTH). */
+  aclUser: User;
   /** CLIENT REPLY OFF. */
   replyOff = false;
   /** Set by CLIENT REPLY SKIP: the next command's reply is dropped. */
@@ -54,6 +49,8 @@ export class Client implements DecoderLimits {
   private queued = false;
   private processing = false;
   closed = false;
+  /** Unix time (s) pending output first stayed over the soft output limit; 0 when under (src/net/limits.ts). */
+  obufSoftLimitSince = 0;
 
   constructor(
     readonly id: number,
@@ -64,12 +61,18 @@ export class Client implements DecoderLimits {
     readonly addr: string,
     readonly laddr: string,
   ) {
+    this.aclUser = server.acl.defaultUser;
     this.authenticated = !server.authRequired();
     if (socket !== null) {
       socket.on('data', (chunk: Buffer) => this.onData(chunk));
       socket.on('error', () => this.destroy());
       socket.on('close', () => this.onClose());
     }
+  }
+
+  /** The ACL user's name (CLIENT LIST `user=`). */
+  get user(): string {
+    return this.aclUser.name;
   }
 
   get maxBulkLen(): number {
@@ -212,13 +215,12 @@ export class Client implements DecoderLimits {
       }
       socket.write(bytes);
       // Reuse the memory when the kernel took everything synchronously.
-      output.reset(socket.writableLength === 0);
-      if (socket.writableLength > UNAUTH_MAX_OUTPUT && this.restricted) {
-        this.server.logger.warning(
-          `Closing unauthenticated client that does not read its replies: ${this.describe()}`,
-        );
-        this.destroy();
-      }
+      const pending = socket.writableLength;
+      output.reset(pending === 0);
+      // Output limits (client-output-buffer-limit, unauthenticated cap): only with output piling up.
+      const limits = this.server.outputLimits;
+      if (pending > limits.checkFrom || this.obufSoftLimitSince !== 0)
+        limits.check(this.server, this, pending);
     } else if ((this.flags & CLIENT_CLOSE_AFTER_REPLY) !== 0) {
       socket?.end();
       this.closed = true;

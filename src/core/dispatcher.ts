@@ -8,7 +8,15 @@
  *   6 MULTI queueing, OOM, pub/sub context, loading
  * then the handler runs synchronously and its reply is encoded for the client.
  */
-import { ERR, errorText, unknownCommand, unknownSubcommand, wrongArity } from '../commands/errors.js';
+import { checkCommand } from '../acl/check.js';
+import {
+  ERR,
+  errorText,
+  noPermission,
+  unknownCommand,
+  unknownSubcommand,
+  wrongArity,
+} from '../commands/errors.js';
 import {
   CMD_ADMIN,
   CMD_FAST,
@@ -38,6 +46,8 @@ export function execute(server: Server, c: Client, argv: string[]): void {
   // 2. Unknown command, unknown subcommand, arity.
   const found = server.commands.lookup(argv);
   if (found.kind !== 'found') {
+    // As Redis: CLIENT LIST `cmd=` of a client whose command was unknown is NULL.
+    c.lastCommand = undefined;
     reject(
       server,
       c,
@@ -47,6 +57,8 @@ export function execute(server: Server, c: Client, argv: string[]): void {
     return;
   }
   const cmd = found.command;
+  // Set before the checks, as Redis does: ACL LOG's client-info names the refused command.
+  c.lastCommand = cmd;
   if (!cmd.arityOk(argv.length)) {
     reject(server, c, cmd, wrongArity(cmd.fullName));
     return;
@@ -64,12 +76,23 @@ export function execute(server: Server, c: Client, argv: string[]): void {
     reject(server, c, cmd, ERR.noAuth);
     return;
   }
+  // 5. ACL: a user with every permission (the default user) costs one flag test.
+  if (!c.aclUser.unrestricted && aclRefused(server, c, cmd, argv)) return;
   // 6. CLIENT PAUSE holds the client until the pause ends.
   if (server.pauses.active && server.pauses.blocks(cmd)) {
     c.postpone(argv);
     return;
   }
   call(server, c, cmd, argv);
+}
+
+/** Gate 5 for a restricted user: refuse (NOPERM, ACL LOG) if the ACL check denies. */
+function aclRefused(server: Server, c: Client, cmd: Command, argv: string[]): boolean {
+  const denial = checkCommand(c.aclUser, cmd, argv);
+  if (denial === undefined) return false;
+  server.acl.recordDenial(c, cmd, argv, denial);
+  reject(server, c, cmd, noPermission(denial.reason, cmd.fullName));
+  return true;
 }
 
 function isHttpWord(name: string): boolean {
@@ -91,7 +114,6 @@ export function call(server: Server, c: Client, cmd: Command, argv: string[]): v
     c.sendReply(errorText(`ERR unknown subcommand or wrong number of arguments for '${cmd.fullName}'`));
     return;
   }
-  c.lastCommand = cmd;
   Database.noTouch = (c.flags & CLIENT_NO_TOUCH) !== 0;
   Database.countStats = (cmd.flags & CMD_READONLY) !== 0;
   // One clock reading per command: the previous command's end (or the start of

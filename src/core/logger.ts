@@ -4,7 +4,7 @@
  * or appended to `logfile`. Secrets never reach a log line: callers log names,
  * never values of sensitive directives or passwords.
  */
-import { appendFileSync, closeSync, openSync } from 'node:fs';
+import { privateLogSink } from '../security/files.js';
 
 export type LogLevel = 'debug' | 'verbose' | 'notice' | 'warning' | 'nothing';
 
@@ -23,10 +23,9 @@ export interface LogSink {
 
 export const stdoutSink: LogSink = { write: (line) => void process.stdout.write(line) };
 
+/** The log file: 0600 (logs hold client addresses and key names), see security/files.ts. */
 export function fileSink(path: string): LogSink {
-  // Create it 0600 up front: logs can hold client addresses and key names.
-  closeSync(openSync(path, 'a', 0o600));
-  return { write: (line) => appendFileSync(path, line) };
+  return privateLogSink(path);
 }
 
 /** A sink that drops everything (embedded servers default to quiet). */

@@ -2,30 +2,27 @@
  * The server: configuration, databases, command table, clients, listeners and the
  * cron. One thread owns the data; every command runs synchronously to completion.
  */
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { unlinkSync, writeFileSync } from 'node:fs';
-import { isIP, type Socket } from 'node:net';
+import { createHash, randomBytes } from 'node:crypto';
+import { unlinkSync } from 'node:fs';
+import type { Socket } from 'node:net';
 import { resolve as resolvePath } from 'node:path';
+import { Acl } from '../acl/acl.js';
 import { ALL_COMMANDS } from '../commands/all.js';
 import { errorText } from '../commands/errors.js';
 import { type Command, CommandTable } from '../commands/registry.js';
 import type { Config } from '../config/config.js';
-import { ConfigValueError } from '../config/kinds.js';
 import { ConfigFileError } from '../config/parser.js';
 import { DIRECTIVES } from '../config/table.js';
-import {
-  formatPeer,
-  type OpenedListener,
-  openTcpListeners,
-  openUnixListener,
-  parseBind,
-} from '../net/listeners.js';
+import { OutputLimits } from '../net/limits.js';
+import { formatPeer } from '../net/listeners.js';
+import { Network } from '../net/network.js';
 import { encodeReply } from '../protocol/encoder.js';
 import { type ErrorReply, StatusReply } from '../protocol/reply.js';
+import { tightenOwnedDir, writeFileAtomic } from '../security/files.js';
 import { Database, type KeyspaceObserver } from '../store/database.js';
 import { refreshLru } from '../util/clock.js';
 import { repr } from '../util/repr.js';
-import { CLIENT_CLOSE_ASAP, CLIENT_UNIX_SOCKET, Client } from './client.js';
+import { CLIENT_BLOCKED, CLIENT_CLOSE_ASAP, CLIENT_PUBSUB, CLIENT_UNIX_SOCKET, Client } from './client.js';
 import { execute } from './dispatcher.js';
 import { LatencyMonitor } from './latency.js';
 import type { Logger } from './logger.js';
@@ -42,6 +39,13 @@ export interface ServerStats {
   protocolErrors: number;
   securityAttacks: number;
   queryBufferCloses: number;
+  /** Refused by allow-from (also counted in rejectedConnections). */
+  allowFromRejections: number;
+  tlsHandshakeFailures: number;
+  /** tls-auth-clients-user CN: certificates whose CN is no enabled user. */
+  tlsCertAuthFailures: number;
+  /** Clients closed by client-output-buffer-limit or the unauthenticated output cap. */
+  outputBufferCloses: number;
   expiredKeys: number;
   /** Running estimate of the share of volatile keys already expired (INFO `expired_stale_perc`). */
   expiredStalePerc: number;
@@ -65,6 +69,10 @@ function newStats(): ServerStats {
     protocolErrors: 0,
     securityAttacks: 0,
     queryBufferCloses: 0,
+    allowFromRejections: 0,
+    tlsHandshakeFailures: 0,
+    tlsCertAuthFailures: 0,
+    outputBufferCloses: 0,
     expiredKeys: 0,
     expiredStalePerc: 0,
     expiredTimeCapReached: 0,
@@ -84,6 +92,8 @@ const ACTIVE_EXPIRE_TIME_SHARE = 0.25;
 
 export class Server {
   readonly commands: CommandTable;
+  /** Users, authentication, the ACL check's data and ACL LOG (src/acl). */
+  readonly acl: Acl;
   readonly dbs: Database[];
   readonly clients = new Map<number, Client>();
   readonly monitors = new Set<Client>();
@@ -108,12 +118,11 @@ export class Server {
   queryBufferLimit = 1024 * 1024 * 1024;
   slowlogThreshold = 10000;
 
-  private requirePassHash: Buffer | null = null;
   private nextClientId = 1;
-  private listeners: OpenedListener[] = [];
-  /** Port and bind the TCP listeners were opened with (undefined until listen()). */
-  private tcpBound: { port: number; bind: readonly string[] } | undefined;
-  private rebindGeneration = 0;
+  /** Listeners, accept-time gates (allow-from, maxclients, protected mode) and TLS (src/net). */
+  readonly network: Network;
+  /** client-output-buffer-limit and the unauthenticated output cap, checked by Client.flush. */
+  readonly outputLimits = new OutputLimits();
   /** The pidfile written by listen(), removed by close(). */
   private pidfilePath: string | undefined;
   private flushQueue: Client[] = [];
@@ -129,9 +138,11 @@ export class Server {
     readonly config: Config,
     readonly logger: Logger,
     /** Embedding: `port 0` means "any free port" rather than "no TCP listener". */
-    private readonly options: { ephemeralPort?: boolean } = {},
+    options: { ephemeralPort?: boolean } = {},
   ) {
     this.commands = new CommandTable(ALL_COMMANDS);
+    this.network = new Network(this, options.ephemeralPort === true);
+    this.acl = new Acl(this);
     this.observer = {
       expired: () => {
         this.stats.expiredKeys++;
@@ -169,6 +180,8 @@ export class Server {
         );
       }
     }
+    // After requirepass (applyAll), as Redis: `user` lines or the aclfile win.
+    this.acl.loadAtStartup(config);
     for (const line of config.ignored) {
       logger.notice(`Deprecated directive '${line.name}' ignored (${line.file}:${line.line})`);
     }
@@ -195,34 +208,48 @@ export class Server {
     this.latency.histograms.clear();
   }
 
-  // ---- authentication (the default user; ACL users build on this) ----
+  // ---- authentication (the ACL default user; see src/acl) ----
 
+  /** requirepass: the default user's password ('' : nopass), as Redis's ACLUpdateDefaultUserPassword. */
   setRequirePass(pass: string): void {
-    this.requirePassHash = pass === '' ? null : sha256(pass);
+    this.acl.updateDefaultPassword(pass === '' ? null : pass);
   }
 
   /** Whether an ACL user of that name exists. */
   userExists(name: string): boolean {
-    return name === 'default';
+    return this.acl.getUser(name) !== undefined;
   }
 
   /**
-   * True when the default user can be used without a password (Redis's
-   * `DefaultUser->flags & USER_FLAG_NOPASS`): what protected mode checks.
+   * Authenticate `c` as `name` without a password (a verified TLS client
+   * certificate, tls-auth-clients-user CN): false when no such enabled user.
+   */
+  authenticateAs(c: Client, name: string): boolean {
+    const u = this.acl.getUser(name);
+    if (u === undefined || !u.enabled) return false;
+    c.aclUser = u;
+    c.authenticated = true;
+    return true;
+  }
+
+  /**
+   * True when the default user can be used without a password: nopass and
+   * enabled (new connections start authenticated).
    */
   defaultUserIsOpen(): boolean {
-    return this.requirePassHash === null;
+    // Exactly Redis's protected-mode test: NOPASS alone (even a disabled default user).
+    return this.acl.defaultUser.nopass;
   }
 
+  /** New connections must authenticate (Redis's authRequired() for a fresh client). */
   authRequired(): boolean {
-    return this.requirePassHash !== null;
+    const d = this.acl.defaultUser;
+    return !(d.nopass && d.enabled);
   }
 
-  /** Compare in constant time against the stored SHA-256. */
+  /** Whether `pass` is a valid password of `user` (SHA-256, compared in constant time). */
   checkPassword(user: string, pass: string): boolean {
-    if (user !== 'default') return false;
-    if (this.requirePassHash === null) return true;
-    return timingSafeEqual(sha256(pass), this.requirePassHash);
+    return this.acl.checkCredentials(user, pass);
   }
 
   // ---- request handling ----
@@ -248,7 +275,8 @@ export class Server {
     const host = c.addr.startsWith('[')
       ? c.addr.slice(1, c.addr.indexOf(']'))
       : c.addr.slice(0, c.addr.lastIndexOf(':'));
-    return host === '::1' || host.startsWith('127.');
+    // Exactly Redis's islocalClient: 127.0.0.5 is not "local" for protected settings.
+    return host === '::1' || host === '127.0.0.1';
   }
 
   private lastSecurityWarning = 0;
@@ -312,33 +340,24 @@ export class Server {
 
   // ---- connections ----
 
-  private onSocket(socket: Socket, unix: boolean): void {
-    const maxclients = this.config.get<number>('maxclients');
-    if (this.clients.size >= maxclients) {
-      this.stats.rejectedConnections++;
-      socket.end('-ERR max number of clients reached\r\n');
-      return;
-    }
+  /** A connection the accept-time gates of src/net let through becomes a client. */
+  acceptClient(socket: Socket, kind: 'tcp' | 'tls' | 'unix'): Client {
+    const unix = kind === 'unix';
     const id = this.nextClientId++;
-    const addr = unix
-      ? `${socket.localAddress ?? ''}:0`
-      : formatPeer(socket.remoteAddress, socket.remotePort);
-    const laddr = unix ? `${this.unixPath() ?? ''}:0` : formatPeer(socket.localAddress, socket.localPort);
-    socket.setNoDelay(true);
-    const keepalive = this.config.get<number>('tcp-keepalive');
-    if (!unix && keepalive > 0) socket.setKeepAlive(true, keepalive * 1000);
+    const path = unix ? `${this.network.unixPath() ?? ''}:0` : '';
     const client = new Client(
       id,
       this,
       socket,
       this.dbs[0] as Database,
-      unix ? `${this.unixPath()}:0` : addr,
-      laddr,
+      unix ? path : formatPeer(socket.remoteAddress, socket.remotePort),
+      unix ? path : formatPeer(socket.localAddress, socket.localPort),
     );
     if (unix) client.flags |= CLIENT_UNIX_SOCKET;
     this.clients.set(id, client);
     this.stats.connections++;
-    this.logger.verbose(`Accepted ${client.addr}`);
+    this.logger.verbose(`Accepted ${client.addr}${kind === 'tls' ? ' (TLS)' : ''}`);
+    return client;
   }
 
   unlinkClient(c: Client): void {
@@ -350,110 +369,41 @@ export class Server {
     this.monitors.delete(c);
   }
 
-  private unixPath(): string | undefined {
-    return this.listeners.find((l) => l.kind === 'unix')?.path;
-  }
-
-  /** Open the listeners, write the pidfile and start the cron. */
-  async listen(): Promise<void> {
+  /**
+   * Open the listeners, write the pidfile, run `beforeAccept` (the command line
+   * drops its privileges there), make an explicitly configured `dir` 0700 when
+   * this process owns it, then serve connections (those that arrived meanwhile
+   * waited, unread) and start the cron.
+   */
+  async listen(hooks: { beforeAccept?: () => void } = {}): Promise<void> {
     const config = this.config;
-    const port = config.get<number>('port');
-    const bind = config.get<string[]>('bind');
-    const backlog = config.get<number>('tcp-backlog');
-    const listeners: OpenedListener[] = [];
+    await this.network.open();
     try {
-      const tcp =
-        bind.length > 0 &&
-        !(bind.length === 1 && bind[0] === '') &&
-        (port !== 0 || this.options.ephemeralPort === true);
-      if (tcp) {
-        const opened = await openTcpListeners(
-          parseBind(bind),
-          port,
-          backlog,
-          (s) => this.onSocket(s, false),
-          this.logger,
-        );
-        listeners.push(...opened);
-        if (port === 0 && opened[0] !== undefined) config.setParsed('port', opened[0].port);
+      if (this.network.addresses().length === 0)
+        this.logger.warning('No TCP, TLS or unix socket listener is configured: nobody can connect.');
+      const pidfile = config.get<string>('pidfile');
+      // Relative to `dir`, where Redis (which chdirs there) writes it.
+      if (pidfile !== '') {
+        this.pidfilePath = resolvePath(config.get<string>('dir'), pidfile);
+        writeFileAtomic(this.pidfilePath, `${process.pid}\n`);
       }
-      const unixsocket = config.get<string>('unixsocket');
-      if (unixsocket !== '') {
-        listeners.push(
-          await openUnixListener(unixsocket, config.get<number>('unixsocketperm'), backlog, (s) =>
-            this.onSocket(s, true),
-          ),
-        );
+      hooks.beforeAccept?.();
+      // The working directory (the default `dir`) is left as it is.
+      if (config.explicit.has('dir')) {
+        const dir = config.get<string>('dir');
+        try {
+          const changed = tightenOwnedDir(dir);
+          if (changed !== undefined) this.logger.notice(changed);
+        } catch (err) {
+          this.logger.warning(`Data directory ${dir}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+        }
       }
     } catch (err) {
-      for (const l of listeners) l.server.close();
+      await this.close();
       throw err;
     }
-    this.listeners = listeners;
-    this.tcpBound = { port: config.num('port'), bind: [...bind] };
-    if (listeners.length === 0)
-      this.logger.warning('No TCP or unix socket listener is configured: nobody can connect.');
-    const pidfile = config.get<string>('pidfile');
-    // Relative to `dir`, where Redis (which chdirs there) writes it.
-    if (pidfile !== '') {
-      this.pidfilePath = resolvePath(config.get<string>('dir'), pidfile);
-      writeFileSync(this.pidfilePath, `${process.pid}\n`, { mode: 0o600 });
-    }
+    this.network.startAccepting();
     this.startCron();
-  }
-
-  /**
-   * CONFIG SET port/bind (the directives' apply hook): close the TCP listeners and
-   * open the new ones, as Redis's changeBindAddr. Node binds asynchronously, so
-   * only a malformed address fails the CONFIG SET; a bind failure is logged and
-   * the previous port, bind and listeners are restored.
-   */
-  rebindTcp(): void {
-    const prev = this.tcpBound;
-    if (prev === undefined || this.closing !== null) return;
-    const bind = [...this.config.get<readonly string[]>('bind')];
-    const port = this.config.num('port');
-    for (const b of bind) {
-      const host = b.startsWith('-') ? b.slice(1) : b;
-      if (host !== '*' && host !== '::*' && host !== 'localhost' && isIP(host) === 0)
-        throw new ConfigValueError('Failed to bind to specified addresses.');
-    }
-    const generation = ++this.rebindGeneration;
-    this.tcpBound = { port, bind };
-    const open = (b: readonly string[], p: number): Promise<OpenedListener[]> =>
-      b.length === 0 || p === 0
-        ? Promise.resolve([])
-        : openTcpListeners(
-            parseBind(b),
-            p,
-            this.config.num('tcp-backlog'),
-            (s) => this.onSocket(s, false),
-            this.logger,
-          );
-    const old = this.listeners.filter((l) => l.kind === 'tcp');
-    for (const l of old) l.server.close();
-    this.listeners = this.listeners.filter((l) => l.kind !== 'tcp');
-    void (async () => {
-      await new Promise((r) => setImmediate(r));
-      let opened: OpenedListener[];
-      try {
-        opened = await open(bind, port);
-      } catch (err) {
-        this.logger.warning(
-          `Failed to bind to ${bind.join(' ')} port ${port} (${err instanceof Error ? err.message : String(err)}); restoring bind ${prev.bind.join(' ')} and port ${prev.port}`,
-        );
-        if (generation !== this.rebindGeneration) return;
-        this.config.setParsed('bind', prev.bind);
-        this.config.setParsed('port', prev.port);
-        this.tcpBound = prev;
-        opened = await open(prev.bind, prev.port).catch(() => []);
-      }
-      if (this.closing !== null || generation !== this.rebindGeneration) {
-        for (const l of opened) l.server.close();
-        return;
-      }
-      this.listeners.push(...opened);
-    })();
   }
 
   /** `hz` changed: run the cron at the new frequency. */
@@ -463,13 +413,9 @@ export class Server {
     this.startCron();
   }
 
-  /** TCP addresses and unix socket actually listened on. */
-  addresses(): { host: string; port: number; path?: string; kind: 'tcp' | 'unix' }[] {
-    return this.listeners.map((l) =>
-      l.path !== undefined
-        ? { host: l.host, port: l.port, path: l.path, kind: l.kind }
-        : { host: l.host, port: l.port, kind: l.kind },
-    );
+  /** TCP and TLS addresses and the unix socket actually listened on. */
+  addresses(): { host: string; port: number; path?: string; kind: 'tcp' | 'tls' | 'unix' }[] {
+    return this.network.addresses();
   }
 
   private startCron(): void {
@@ -515,7 +461,12 @@ export class Server {
     const timeout = this.config.get<number>('timeout');
     if (timeout > 0) {
       for (const c of this.clients.values()) {
-        if (c.idleSeconds() > timeout && !this.monitors.has(c)) {
+        // As Redis: no timeout for MONITOR, blocked (they have their own) and pub/sub clients.
+        if (
+          c.idleSeconds() > timeout &&
+          !this.monitors.has(c) &&
+          (c.flags & (CLIENT_BLOCKED | CLIENT_PUBSUB)) === 0
+        ) {
           this.logger.verbose(`Closing idle client ${c.describe()}`);
           c.flags |= CLIENT_CLOSE_ASAP;
           c.flush();
@@ -530,11 +481,9 @@ export class Server {
     this.closing = (async () => {
       if (this.cronTimer !== null) clearInterval(this.cronTimer);
       this.pauses.dispose();
-      const closes = this.listeners.map(
-        (l) => new Promise<void>((resolve) => l.server.close(() => resolve())),
-      );
+      const closes = this.network.close();
       for (const c of this.clients.values()) c.destroy();
-      await Promise.all(closes);
+      await closes;
       const pidfile = this.pidfilePath;
       if (pidfile !== undefined) {
         try {
@@ -550,8 +499,4 @@ export class Server {
   get version(): string {
     return VERSION;
   }
-}
-
-function sha256(s: string): Buffer {
-  return createHash('sha256').update(Buffer.from(s, 'latin1')).digest();
 }

@@ -1,10 +1,12 @@
 /**
- * TCP and unix-socket listeners. `bind` addresses may be IPv4 or IPv6, `*` (all
- * IPv4) or `::*` (all IPv6), and a leading `-` makes one optional: skipped when the
- * address is not available, while any other failure stops start-up. IPv6
- * listeners are IPv6-only; IPv4-mapped peers are reported as plain IPv4.
+ * TCP, TLS and unix-socket listeners. `bind` addresses may be IPv4 or IPv6, `*`
+ * (all IPv4) or `::*` (all IPv6), and a leading `-` makes one optional: skipped
+ * when the address is not available, while any other failure stops start-up. IPv6
+ * listeners are IPv6-only; IPv4-mapped peers are reported as plain IPv4. Every
+ * listener is opened with `pauseOnConnect`: nothing is read from a connection
+ * before the accept-time gates (network.ts) have let it through.
  */
-import { chmodSync, existsSync, unlinkSync } from 'node:fs';
+import { chmodSync, lstatSync, unlinkSync } from 'node:fs';
 import { createServer, type Server as NetServer, type Socket } from 'node:net';
 import type { Logger } from '../core/logger.js';
 
@@ -28,9 +30,11 @@ const UNAVAILABLE = new Set(['EADDRNOTAVAIL', 'EAFNOSUPPORT', 'EPROTONOSUPPORT',
 
 export class ListenError extends Error {}
 
+export type ListenerKind = 'tcp' | 'tls' | 'unix';
+
 export interface OpenedListener {
   readonly server: NetServer;
-  readonly kind: 'tcp' | 'unix';
+  readonly kind: ListenerKind;
   readonly host: string;
   readonly port: number;
   readonly path?: string;
@@ -59,14 +63,20 @@ export async function openTcpListeners(
   binds: readonly BindAddress[],
   port: number,
   backlog: number,
-  onSocket: (socket: Socket) => void,
+  onSocket: (socket: Socket, listener: OpenedListener) => void,
   logger: Logger,
+  kind: 'tcp' | 'tls' = 'tcp',
 ): Promise<OpenedListener[]> {
   const opened: OpenedListener[] = [];
+  const label = kind === 'tls' ? 'TLS' : 'TCP';
   let chosenPort = port;
   try {
     for (const b of binds) {
-      const srv = createServer({ noDelay: true, pauseOnConnect: false }, onSocket);
+      let self: OpenedListener | undefined;
+      const srv = createServer({ noDelay: true, pauseOnConnect: true }, (s) => {
+        if (self !== undefined) onSocket(s, self);
+        else s.destroy();
+      });
       const ipv6 = b.host.includes(':');
       try {
         await listenOnce(srv, { host: b.host, port: chosenPort, ipv6Only: ipv6, backlog });
@@ -74,19 +84,20 @@ export async function openTcpListeners(
         const code = (err as NodeJS.ErrnoException).code ?? '';
         if (b.optional && UNAVAILABLE.has(code)) {
           logger.warning(
-            `Warning: Could not create server TCP listening socket ${b.host}:${chosenPort}: ${code} (optional address skipped)`,
+            `Warning: Could not create server ${label} listening socket ${b.host}:${chosenPort}: ${code} (optional address skipped)`,
           );
           continue;
         }
         throw new ListenError(
-          `Could not create server TCP listening socket ${ipv6 ? `[${b.host}]` : b.host}:${chosenPort}: ${code || String(err)}`,
+          `Could not create server ${label} listening socket ${ipv6 ? `[${b.host}]` : b.host}:${chosenPort}: ${code || String(err)}`,
         );
       }
       const addr = srv.address();
       const actual = typeof addr === 'object' && addr !== null ? addr.port : chosenPort;
       // With port 0 (embedding), every address shares the first ephemeral port.
       chosenPort = actual;
-      opened.push({ server: srv, kind: 'tcp', host: b.host, port: actual });
+      self = { server: srv, kind, host: b.host, port: actual };
+      opened.push(self);
     }
   } catch (err) {
     for (const l of opened) l.server.close();
@@ -95,24 +106,61 @@ export async function openTcpListeners(
   return opened;
 }
 
+/**
+ * The unix socket, never connectable with wider permissions than `perm`, not even
+ * for an instant (Redis's CVE-2023-45145): the umask is set to `~perm` around the
+ * bind(), so the socket file is created with its final mode, then chmod'ed to it
+ * again in case the file system ignored the umask. A stale socket at the path is
+ * removed; anything else there (a regular file...) stops start-up instead.
+ */
 export async function openUnixListener(
   path: string,
   perm: number,
   backlog: number,
-  onSocket: (socket: Socket) => void,
+  onSocket: (socket: Socket, listener: OpenedListener) => void,
 ): Promise<OpenedListener> {
-  if (existsSync(path)) unlinkSync(path);
-  const srv = createServer(onSocket);
+  const mode = (perm === 0 ? 0o700 : perm) & 0o777;
   try {
-    await listenOnce(srv, { path, backlog });
+    if (lstatSync(path).isSocket()) unlinkSync(path);
+    else throw new ListenError(`Failed opening Unix socket: ${path} exists and is not a socket`);
+  } catch (err) {
+    if (err instanceof ListenError) throw err;
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+  let self: OpenedListener | undefined;
+  const srv = createServer({ pauseOnConnect: true }, (s) => {
+    if (self !== undefined) onSocket(s, self);
+    else s.destroy();
+  });
+  // listen() binds synchronously in the main process; its errors arrive later.
+  const listening = new Promise<void>((resolve, reject) => {
+    const onError = (err: Error): void => {
+      srv.off('listening', onListening);
+      reject(err);
+    };
+    const onListening = (): void => {
+      srv.off('error', onError);
+      resolve();
+    };
+    srv.once('error', onError);
+    srv.once('listening', onListening);
+  });
+  const umask = process.umask(0o777 & ~mode);
+  try {
+    srv.listen({ path, backlog });
+  } finally {
+    process.umask(umask);
+  }
+  try {
+    await listening;
   } catch (err) {
     throw new ListenError(
       `Failed opening Unix socket: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
     );
   }
-  // Redis leaves the mode to the umask unless unixsocketperm is set; we default to 0700-equivalent access.
-  chmodSync(path, perm === 0 ? 0o700 : perm);
-  return { server: srv, kind: 'unix', host: '', port: 0, path };
+  chmodSync(path, mode);
+  self = { server: srv, kind: 'unix', host: '', port: 0, path };
+  return self;
 }
 
 /** Redis's peer formatting: `ip:port`, `[ip6]:port`; IPv4-mapped IPv6 becomes IPv4. */

@@ -14,6 +14,14 @@ import { type CreateServerOptions, createServer, type RedoubtServer } from '../.
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 export const BIN = join(ROOT, 'bin');
 
+/** Running as root (CI runs the suite as root). */
+export const IS_ROOT = process.getuid?.() === 0;
+/**
+ * What bin/redoubt-server needs to start as root (it refuses otherwise): every
+ * test that spawns it appends these arguments; empty when not root.
+ */
+export const ALLOW_ROOT: readonly string[] = IS_ROOT ? ['--allow-root', 'yes'] : [];
+
 export function freePort(): Promise<number> {
   return new Promise((res, rej) => {
     const s = createNetServer();
@@ -95,13 +103,13 @@ export async function spawnServer(
   return running;
 }
 
-/** `bin/redoubt-server` as a real process on a free port. */
+/** `bin/redoubt-server` as a real process on a free port (as root: with `--allow-root yes`). */
 export async function startRedoubtProcess(
   args: readonly string[] = [],
   opts: { port?: number } = {},
 ): Promise<RunningProcess> {
   const port = opts.port ?? (await freePort());
-  return spawnServer(join(BIN, 'redoubt-server'), [...args, '--port', String(port)], port);
+  return spawnServer(join(BIN, 'redoubt-server'), [...args, '--port', String(port), ...ALLOW_ROOT], port);
 }
 
 let redisChecked: string | null | undefined;

@@ -1,0 +1,105 @@
+/**
+ * Sorted-set values: a counted B+tree (ZTree: order, ranks and ranges in
+ * O(log n)) plus a ScanDict member -> score (O(1) ZSCORE, random members, stable
+ * ZSCAN cursors). Both of Redis's encodings order elements the same way, so one
+ * representation serves both; `listpack` records which one Redis would use for
+ * the same history: a zset turns to skiplist when it gets more than
+ * zset-max-listpack-entries members or a member longer than
+ * zset-max-listpack-value bytes, and only the STORE commands convert back.
+ */
+import { DataObject } from '../value.js';
+import type { EncodingLimits } from './limits.js';
+import { ScanDict } from './scan-dict.js';
+import { ZTree } from './ztree.js';
+
+export class ZSetObject extends DataObject {
+  readonly type = 'zset' as const;
+  tree = new ZTree();
+  dict = new ScanDict<number>();
+  listpack = true;
+
+  /** `zaddGenericCommand` on a missing key: a listpack unless the limits exclude it already. */
+  static create(firstMemberLength: number, limits: EncodingLimits): ZSetObject {
+    const z = new ZSetObject();
+    if (limits.zsetMaxListpackEntries === 0 || limits.zsetMaxListpackValue < firstMemberLength)
+      z.listpack = false;
+    return z;
+  }
+
+  get size(): number {
+    return this.tree.length;
+  }
+
+  encoding(): string {
+    return this.listpack ? 'listpack' : 'skiplist';
+  }
+
+  clone(): ZSetObject {
+    const z = new ZSetObject();
+    z.listpack = this.listpack;
+    this.tree.forEach((s, e) => {
+      z.add(s, e);
+    });
+    return z;
+  }
+
+  score(member: string): number | undefined {
+    return this.dict.get(member);
+  }
+
+  /** Insert a member known to be absent, converting to skiplist first when it would not fit a listpack. */
+  insert(score: number, member: string, limits: EncodingLimits): void {
+    if (
+      this.listpack &&
+      (this.tree.length + 1 > limits.zsetMaxListpackEntries || member.length > limits.zsetMaxListpackValue)
+    )
+      this.listpack = false;
+    this.add(this.listpack ? listpackScore(score) : score, member);
+  }
+
+  /** Insert a member known to be absent, without encoding checks. */
+  add(score: number, member: string): void {
+    this.tree.insert(score, member);
+    this.dict.add(member, score);
+  }
+
+  /** Change the score of a present member whose score is `current`. */
+  update(member: string, current: number, score: number): void {
+    if (current === score) return;
+    const s = this.listpack ? listpackScore(score) : score;
+    this.tree.delete(current, member);
+    this.tree.insert(s, member);
+    this.dict.set(member, s);
+  }
+
+  remove(member: string): boolean {
+    const score = this.dict.get(member);
+    if (score === undefined) return false;
+    this.tree.delete(score, member);
+    this.dict.delete(member);
+    return true;
+  }
+
+  /** `zsetConvertToListpackIfNeeded` (results of the STORE commands). */
+  convertToListpackIfNeeded(maxElementLength: number, limits: EncodingLimits): void {
+    if (this.listpack) return;
+    if (
+      this.tree.length <= limits.zsetMaxListpackEntries &&
+      maxElementLength <= limits.zsetMaxListpackValue
+    ) {
+      this.listpack = true;
+      this.tree.mapScores(listpackScore);
+      this.tree.forEach((s, e) => {
+        this.dict.set(e, s);
+      });
+    }
+  }
+}
+
+/**
+ * A listpack keeps scores as text (`d2string`), which writes -0 as "0"; every
+ * other double survives the round trip, so -0 is the one score a listpack changes.
+ */
+function listpackScore(score: number): number {
+  return score === 0 ? 0 : score;
+}
