@@ -136,6 +136,9 @@ export async function runServer(argv: readonly string[]): Promise<number> {
     );
     server = new Server(config, logger);
     const drop = decision.action === 'drop' ? decision.to : undefined;
+    // As the log file: the user it will run as keeps the audit log (and can reopen it after a rotation).
+    const audit = server.security.audit;
+    if (drop !== undefined && audit.enabled) chownSync(audit.file, drop.uid, drop.gid);
     const pidfile = config.get<string>('pidfile');
     await server.listen(
       drop === undefined

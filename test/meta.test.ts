@@ -39,6 +39,8 @@ function* walk(specs: readonly CommandSpec[], parent?: string): Generator<[strin
 function keyArgs(args: readonly ArgSpec[] | undefined, out: number[] = []): number[] {
   for (const a of args ?? []) {
     if (a.type === 'key') out.push(a.key_spec_index ?? -1);
+    // A pattern may name a key spec too (SORT's BY and GET patterns).
+    else if (a.type === 'pattern' && a.key_spec_index !== undefined) out.push(a.key_spec_index);
     keyArgs(a.arguments, out);
   }
   return out;

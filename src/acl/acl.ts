@@ -42,12 +42,20 @@ import { type RuleContext, User, UserState } from './user.js';
  * throttling...). Called synchronously; they must not throw.
  */
 export interface AclObserver {
-  authSucceeded?(c: Client, user: User): void;
-  authFailed?(c: Client, username: string): void;
+  /** `via`: the command name as sent (AUTH, HELLO) or "tls-certificate". */
+  authSucceeded?(c: Client, user: User, via: string): void;
+  authFailed?(c: Client, username: string, via: string, why: AuthFailure): void;
   denied?(c: Client, cmd: Command, argv: readonly string[], denial: Denial): void;
   /** After ACL SETUSER / DELUSER / LOAD or a requirepass change. */
   usersChanged?(): void;
 }
+
+/**
+ * Why an authentication failed: wrong credentials (or no such / a disabled
+ * user), a source address outside the user's `user-allow-from` networks, or (a
+ * TLS certificate) a CN naming no enabled user.
+ */
+export type AuthFailure = 'credentials' | 'network' | 'no-user';
 
 /** INFO `acl_access_denied_*` (Redis 7.2); not reset by CONFIG RESETSTAT, as in Redis. */
 export interface AclStats {
@@ -67,6 +75,8 @@ export class Acl {
   readonly observers: AclObserver[] = [];
   /** acl-pubsub-default (set by the directive's apply hook). */
   allChannelsByDefault = false;
+  /** Whether `c` may authenticate as `username` from where it is (user-allow-from, src/security). */
+  sourceAllowed: (c: Client, username: string) => boolean = () => true;
 
   constructor(private readonly server: Server) {
     this.commands = new AclCommands(server.commands);
@@ -104,19 +114,46 @@ export class Acl {
    */
   authenticate(c: Client, username: string, password: string, commandName: string): boolean {
     const u = this.users.get(username);
+    let why: AuthFailure = 'credentials';
     if (u === undefined) {
       // The same work as for a real user: the reply time says nothing about which users exist.
       hashPassword(password);
     } else if (u.checkPassword(password)) {
-      c.aclUser = u;
-      c.authenticated = true;
-      for (const o of this.observers) o.authSucceeded?.(c, u);
-      return true;
+      // Outside the user's networks the right password fails like a wrong one.
+      if (this.sourceAllowed(c, username)) {
+        c.aclUser = u;
+        c.authenticated = true;
+        for (const o of this.observers) o.authSucceeded?.(c, u, commandName);
+        return true;
+      }
+      why = 'network';
     }
     this.server.logger.verbose(`Failed authentication for user '${username}' from ${c.addr}`);
     this.addLogEntry(c, DENIED_AUTH, commandName, username);
-    for (const o of this.observers) o.authFailed?.(c, username);
+    for (const o of this.observers) o.authFailed?.(c, username, commandName, why);
     return false;
+  }
+
+  /**
+   * Authenticate `c` as `username` without a password (a verified TLS client
+   * certificate): the user must exist, be enabled and allow the client's source
+   * network. A network refusal is an ACL LOG `auth` entry, as for AUTH.
+   */
+  authenticateTrusted(c: Client, username: string, via: string): true | AuthFailure {
+    const u = this.users.get(username);
+    let why: AuthFailure = 'no-user';
+    if (u?.enabled) {
+      if (this.sourceAllowed(c, username)) {
+        c.aclUser = u;
+        c.authenticated = true;
+        for (const o of this.observers) o.authSucceeded?.(c, u, via);
+        return true;
+      }
+      why = 'network';
+      this.addLogEntry(c, DENIED_AUTH, via, username);
+    }
+    for (const o of this.observers) o.authFailed?.(c, username, via, why);
+    return why;
   }
 
   /** Credentials check without a client (Server.checkPassword). */
@@ -198,6 +235,7 @@ export class Acl {
       if (err !== undefined) return aclSetuserModifier(op, ruleErrorText(err));
     }
     if (existing !== undefined) {
+      this.killRevokedSubscribers(existing, state, self);
       existing.setState(state);
       // Hardening beyond Redis 7.0 (where they stay connected): disabling a user
       // disconnects the clients authenticated as it.
@@ -242,6 +280,26 @@ export class Acl {
     }
   }
 
+  /**
+   * Redis's ACLKillPubsubClientsIfNeeded: before `u` gets `state`, disconnect
+   * its clients subscribed to a channel or pattern the new rules no longer
+   * allow (src/core/pubsub.ts revokedSubscribers). Their subscriptions go at
+   * once, so a PUBLISH right after no longer reaches them; `self` gets its reply
+   * first (Redis 7.0 frees it mid-command and crashes).
+   */
+  private killRevokedSubscribers(u: User, state: UserState, self: Client | undefined): void {
+    const pubsub = this.server.pubsub;
+    for (const x of pubsub.revokedSubscribers(u, state.selectors)) {
+      pubsub.removeClient(x);
+      if (x === self) {
+        x.flags |= CLIENT_CLOSE_AFTER_REPLY;
+      } else {
+        x.flags |= CLIENT_CLOSE_ASAP;
+        x.flush();
+      }
+    }
+  }
+
   private changed(): void {
     for (const o of this.observers) o.usersChanged?.();
   }
@@ -273,7 +331,10 @@ export class Acl {
     const old = this.users;
     const users = new Map<string, User>();
     for (const [name, state] of loaded) if (name !== 'default') users.set(name, new User(name, state));
-    this.defaultUser.setState(loaded.get('default') ?? UserState.defaultUser(this.context()));
+    const defaultState = loaded.get('default') ?? UserState.defaultUser(this.context());
+    // Hardening beyond Redis 7.0 (which keeps them): the default user's subscribers lose revoked channels too.
+    this.killRevokedSubscribers(this.defaultUser, defaultState, self);
+    this.defaultUser.setState(defaultState);
     users.set('default', this.defaultUser);
     this.users = users;
     for (const u of old.values()) if (u !== this.defaultUser) this.killClientsOf(u, self, false);

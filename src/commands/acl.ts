@@ -212,7 +212,15 @@ export const aclCommands = [
 function aclSetuserCommand(c: Client, argv: string[]): Reply {
   const name = argv[2] as string;
   if (hasSpaces(name)) throw ACL_ERR.usernameSpaces;
+  // Who ran it, before the change may put the client back to the default user.
+  const by = c.user;
   const err = c.server.acl.setUser(name, argv.slice(3), c);
+  // The user's name only: the rules may hold passwords.
+  c.server.security.adminCommand(c, 'acl-setuser', {
+    user: by,
+    target: name,
+    result: err === undefined ? 'ok' : 'error',
+  });
   if (err !== undefined) throw err;
   return OK;
 }
@@ -220,7 +228,10 @@ function aclSetuserCommand(c: Client, argv: string[]): Reply {
 function aclDeluserCommand(c: Client, argv: string[]): Reply {
   const names = argv.slice(2);
   if (names.includes('default')) throw ACL_ERR.defaultCannotBeRemoved;
-  return c.server.acl.deleteUsers(names, c);
+  const by = c.user;
+  const deleted = c.server.acl.deleteUsers(names, c);
+  c.server.security.adminCommand(c, 'acl-deluser', { user: by, targets: names, deleted });
+  return deleted;
 }
 
 function selectorFields(s: Selector, c: Client): Reply[] {
@@ -268,7 +279,9 @@ function aclWhoamiCommand(c: Client): Reply {
 function aclLoadCommand(c: Client): Reply {
   const acl = c.server.acl;
   if (acl.aclfile === '') throw ACL_ERR.noAclFile;
+  const by = c.user;
   const errors = acl.loadFile(c);
+  c.server.security.adminCommand(c, 'acl-load', { user: by, result: errors === undefined ? 'ok' : 'error' });
   if (errors !== undefined) throw aclLoadFailed(errors);
   return OK;
 }
@@ -280,8 +293,10 @@ function aclSaveCommand(c: Client): Reply {
     acl.saveFile();
   } catch (err) {
     c.server.logger.warning(err instanceof Error ? err.message : String(err));
+    c.server.security.adminCommand(c, 'acl-save', { result: 'error' });
     throw ACL_ERR.saveFailed;
   }
+  c.server.security.adminCommand(c, 'acl-save', { result: 'ok' });
   return OK;
 }
 

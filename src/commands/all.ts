@@ -8,13 +8,18 @@ import { commandCommands } from './command.js';
 import { configCommands } from './config.js';
 import { connectionCommands } from './connection.js';
 import { genericCommands } from './generic.js';
+import { geoCommands } from './geo.js';
 import { hashCommands } from './hash.js';
-import { listCommands } from './list.js';
+import { hyperloglogCommands } from './hyperloglog.js';
+import { listBlockingCommands, listCommands } from './list.js';
+import { pubsubCommands } from './pubsub.js';
 import { serverCommands } from './server.js';
 import { setCommands } from './set.js';
-import { sortedSetCommands } from './sorted-set.js';
+import { sortCommands } from './sort.js';
+import { sortedSetBlockingCommands, sortedSetCommands } from './sorted-set.js';
 import type { CommandSpec } from './spec.js';
 import { stringCommands } from './string.js';
+import { transactionsCommands } from './transactions.js';
 
 export const ALL_COMMANDS: readonly CommandSpec[] = [
   ...connectionCommands,
@@ -29,4 +34,11 @@ export const ALL_COMMANDS: readonly CommandSpec[] = [
   ...serverCommands,
   ...configCommands,
   ...aclCommands,
+  ...hyperloglogCommands,
+  ...geoCommands,
+  ...sortCommands,
+  ...transactionsCommands,
+  ...listBlockingCommands,
+  ...sortedSetBlockingCommands,
+  ...pubsubCommands,
 ];

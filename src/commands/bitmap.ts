@@ -5,6 +5,7 @@
  * they reach past its end (see `writableString`).
  */
 import type { Client } from '../core/client.js';
+import { keyspaceEvent, NOTIFY } from '../core/notify.js';
 import type { Reply } from '../protocol/reply.js';
 import { parseInt64, parseInt64Number } from '../util/number.js';
 import { optionWord } from '../util/words.js';
@@ -352,6 +353,7 @@ function setbitCommand(c: Client, argv: string[]): Reply {
   if (grown || was !== on) {
     buf[byte] = on === 1 ? old | mask : old & ~mask;
     c.db.touchWritten(key);
+    keyspaceEvent(c, NOTIFY.STRING, 'setbit', key);
   }
   return was;
 }
@@ -524,13 +526,14 @@ function bitopCommand(c: Client, argv: string[]): Reply {
   const srcs: Bytes[] = [];
   let maxlen = 0;
   for (let j = 0; j < n; j++) {
-    const v = db.getStringOrBytes(argv[j + 3] as string) ?? '';
+    // lookupKeyRead: the sources count as keyspace hits and misses (and "keymiss" events).
+    const v = db.getStringOrBytes(argv[j + 3] as string, true) ?? '';
     srcs.push(v);
     if (v.length > maxlen) maxlen = v.length;
   }
   const dest = argv[2] as string;
   if (maxlen === 0) {
-    db.delete(dest);
+    if (db.delete(dest)) keyspaceEvent(c, NOTIFY.GENERIC, 'del', dest);
     return 0;
   }
   const res = Buffer.alloc(maxlen);
@@ -548,6 +551,7 @@ function bitopCommand(c: Client, argv: string[]): Reply {
     res[i] = out;
   }
   db.set(dest, res, false, true);
+  keyspaceEvent(c, NOTIFY.STRING, 'set', dest);
   return maxlen;
 }
 
@@ -745,6 +749,9 @@ function bitfieldGeneric(c: Client, argv: string[], readonlyCommand: boolean): R
     writeBits(buf as Buffer, op.offset, op.bits, next);
     if (grown || old !== next) changes++;
   }
-  if (changes > 0) db.touchWritten(key);
+  if (changes > 0) {
+    db.touchWritten(key);
+    keyspaceEvent(c, NOTIFY.STRING, 'setbit', key);
+  }
   return out;
 }

@@ -124,6 +124,11 @@ function configSetCommand(c: Client, argv: string[]): Reply {
   const mode = server.config.get<string>('enable-protected-configs');
   const protectedAllowed = mode === 'yes' || (mode === 'local' && server.isLocal(c));
   const failure = server.config.set(server, pairs, protectedAllowed);
+  // Directive names only: values may be secrets.
+  server.security.adminCommand(c, 'config-set', {
+    params: pairs.map(([name]) => name),
+    result: failure === undefined ? 'ok' : 'error',
+  });
   if (failure === undefined) return OK;
   return failure.kind === 'unknown'
     ? configSetUnknown(failure.name)
@@ -137,15 +142,20 @@ function configResetstatCommand(c: Client): Reply {
 
 function configRewriteCommand(c: Client): Reply {
   const server = c.server;
-  if (server.config.configFile === undefined) return CONFIG_ERR.noConfigFile;
+  if (server.config.configFile === undefined) {
+    server.security.adminCommand(c, 'config-rewrite', { result: 'error' });
+    return CONFIG_ERR.noConfigFile;
+  }
   try {
     rewriteConfigFile(server.config);
   } catch (err) {
     const why = strerror(err);
     server.logger.warning(`CONFIG REWRITE failed: ${why}`);
+    server.security.adminCommand(c, 'config-rewrite', { result: 'error' });
     return CONFIG_ERR.rewriteFailed(why);
   }
   server.logger.warning('CONFIG REWRITE executed with success.');
+  server.security.adminCommand(c, 'config-rewrite', { result: 'ok' });
   return OK;
 }
 

@@ -6,7 +6,7 @@ import {
   CLIENT_BLOCKED,
   CLIENT_CLOSE_AFTER_REPLY,
   CLIENT_CLOSE_ASAP,
-  CLIENT_DIRTY_EXEC,
+  CLIENT_DIRTY_CAS,
   CLIENT_MONITOR,
   CLIENT_MULTI,
   CLIENT_NO_EVICT,
@@ -16,11 +16,12 @@ import {
   CLIENT_UNIX_SOCKET,
   type Client,
 } from '../core/client.js';
+import { discardTransaction } from '../core/multi.js';
 import { REDIS_COMPAT_VERSION } from '../core/version.js';
 import { MapReply, NO_REPLY, OK, PONG, type Reply, StatusReply, VerbatimReply } from '../protocol/reply.js';
-import { parseInt64Number } from '../util/number.js';
+import { parseInt64, parseInt64Number } from '../util/number.js';
 import { intArg } from './args.js';
-import { ACL_ERR, ERR, errorText } from './errors.js';
+import { ACL_ERR, BLOCK_ERR, ERR, errorText, subcommandSyntax } from './errors.js';
 import { helpReply } from './help.js';
 import type { CommandSpec } from './spec.js';
 
@@ -323,6 +324,29 @@ export const connectionCommands = [
         },
       },
       {
+        name: 'unblock',
+        group: 'connection',
+        summary: 'Unblock a client blocked in a blocking command from a different connection',
+        since: '5.0.0',
+        complexity: 'O(log N) where N is the number of client connections',
+        arity: -3,
+        flags: ['admin', 'noscript', 'loading', 'stale'],
+        acl: ['connection'],
+        args: [
+          { name: 'client-id', type: 'integer' },
+          {
+            name: 'timeout_error',
+            type: 'oneof',
+            flags: ['optional'],
+            arguments: [
+              { name: 'timeout', type: 'pure-token', token: 'TIMEOUT' },
+              { name: 'error', type: 'pure-token', token: 'ERROR' },
+            ],
+          },
+        ],
+        handler: clientUnblockCommand,
+      },
+      {
         name: 'unpause',
         group: 'connection',
         summary: 'Resume processing of clients that were paused',
@@ -462,6 +486,9 @@ function authCommand(c: Client, argv: string[]): Reply {
   if (argv.length === 2 && c.server.acl.defaultUser.nopass) throw ACL_ERR.noPasswordConfigured;
   const [user, pass] =
     argv.length === 2 ? ['default', argv[1] as string] : [argv[1] as string, argv[2] as string];
+  // auth-max-failures: a throttled address is refused before the password is looked at.
+  const throttled = c.server.security.authRefusal(c);
+  if (throttled !== undefined) throw throttled;
   if (!c.server.acl.authenticate(c, user, pass, argv[0] as string)) throw ACL_ERR.wrongPass;
   return OK;
 }
@@ -508,8 +535,11 @@ function helloCommand(c: Client, argv: string[]): Reply {
       throw errorText(`ERR Syntax error in HELLO option '${opt}'`);
     }
   }
-  if (auth !== undefined && !c.server.acl.authenticate(c, auth[0], auth[1], argv[0] as string))
-    throw ACL_ERR.wrongPass;
+  if (auth !== undefined) {
+    const throttled = c.server.security.authRefusal(c);
+    if (throttled !== undefined) throw throttled;
+    if (!c.server.acl.authenticate(c, auth[0], auth[1], argv[0] as string)) throw ACL_ERR.wrongPass;
+  }
   if (!c.authenticated) {
     throw errorText(
       'NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> ' +
@@ -539,6 +569,8 @@ function helloCommand(c: Client, argv: string[]): Reply {
 function resetCommand(c: Client): Reply {
   const server = c.server;
   server.monitors.delete(c);
+  // Every subscription goes, without confirmations (CLIENT_PUBSUB is cleared below).
+  server.pubsub.removeClient(c);
   c.flags &= ~CLIENT_MONITOR;
   c.db = server.dbs[0] as typeof c.db;
   c.resp = 2;
@@ -547,14 +579,8 @@ function resetCommand(c: Client): Reply {
   c.name = '';
   c.replyOff = false;
   c.skipNext = false;
-  c.flags &= ~(
-    CLIENT_MULTI |
-    CLIENT_DIRTY_EXEC |
-    CLIENT_PUBSUB |
-    CLIENT_NO_EVICT |
-    CLIENT_NO_TOUCH |
-    CLIENT_READONLY
-  );
+  discardTransaction(c);
+  c.flags &= ~(CLIENT_PUBSUB | CLIENT_NO_EVICT | CLIENT_NO_TOUCH | CLIENT_READONLY);
   return new StatusReply('RESET');
 }
 
@@ -618,6 +644,25 @@ function clientPauseCommand(c: Client, argv: string[]): Reply {
   return OK;
 }
 
+/** CLIENT UNBLOCK id [TIMEOUT|ERROR]: 1 if `id` was blocked on keys (never a client held by CLIENT PAUSE). */
+function clientUnblockCommand(c: Client, argv: string[]): Reply {
+  if (argv.length > 4) throw subcommandSyntax(argv[1] as string, 'client');
+  let withError = false;
+  if (argv.length === 4) {
+    const reason = (argv[3] as string).toLowerCase();
+    if (reason === 'error') withError = true;
+    else if (reason !== 'timeout') throw BLOCK_ERR.unblockReason;
+  }
+  const id = parseInt64(argv[2] as string);
+  if (id === undefined) throw ERR.notInteger;
+  const target = typeof id === 'number' ? c.server.clients.get(id) : undefined;
+  if (target === undefined || !c.server.blocking.unblockByRequest(target, withError)) return 0;
+  // Redis 7.0 counts CLIENT UNBLOCK ERROR itself as failed: an error reply
+  // (the target's) was sent while it ran.
+  if (withError && c.lastCommand?.fullName === 'client|unblock') c.lastCommand.stats.failedCalls++;
+  return 1;
+}
+
 function clientHelpCommand(): Reply {
   return helpReply('CLIENT', [
     'GETNAME',
@@ -656,6 +701,8 @@ function clientHelpCommand(): Reply {
     '    Set client meta attr. Options are:',
     '    * LIB-NAME: the client lib name.',
     '    * LIB-VER: the client lib version.',
+    'UNBLOCK <clientid> [TIMEOUT|ERROR]',
+    '    Unblock the specified blocked client.',
     'NO-EVICT (ON|OFF)',
     '    Protect current client connection from eviction.',
     'NO-TOUCH (ON|OFF)',
@@ -770,8 +817,9 @@ export function clientInfoLine(c: Client): string {
   if ((c.flags & CLIENT_MONITOR) !== 0) flags += 'O';
   if ((c.flags & CLIENT_PUBSUB) !== 0) flags += 'P';
   if ((c.flags & CLIENT_MULTI) !== 0) flags += 'x';
-  if ((c.flags & CLIENT_BLOCKED) !== 0) flags += 'b';
-  if ((c.flags & CLIENT_DIRTY_EXEC) !== 0) flags += 'd';
+  // Held by CLIENT PAUSE counts as blocked too, as Redis 7.0 (BLOCKED_POSTPONE).
+  if ((c.flags & CLIENT_BLOCKED) !== 0 || c.paused) flags += 'b';
+  if ((c.flags & CLIENT_DIRTY_CAS) !== 0) flags += 'd';
   if ((c.flags & CLIENT_CLOSE_AFTER_REPLY) !== 0) flags += 'c';
   if ((c.flags & CLIENT_UNIX_SOCKET) !== 0) flags += 'U';
   if ((c.flags & CLIENT_READONLY) !== 0) flags += 'r';
@@ -782,10 +830,11 @@ export function clientInfoLine(c: Client): string {
   const now = Date.now();
   const qbuf = c.decoder.bufferedBytes;
   const omem = c.socket?.writableLength ?? 0;
+  const subs = c.server.pubsub.of(c);
   return (
     `id=${c.id} addr=${c.addr} laddr=${c.laddr} fd=${fdOf(c)} name=${c.name} ` +
     `age=${Math.floor((now - c.createdAt) / 1000)} idle=${Math.floor((now - c.lastInteraction) / 1000)} ` +
-    `flags=${flags} db=${c.db.id} sub=0 psub=0 ssub=0 multi=-1 qbuf=${qbuf} qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 ` +
+    `flags=${flags} db=${c.db.id} sub=${subs?.channels.size ?? 0} psub=${subs?.patterns.size ?? 0} ssub=${subs?.shard.size ?? 0} multi=${c.multi?.count ?? -1} qbuf=${qbuf} qbuf-free=0 argv-mem=0 multi-mem=${c.multi?.memory ?? 0} rbs=0 rbp=0 ` +
     `obl=0 oll=0 omem=${omem} tot-mem=${qbuf + omem} events=r${omem > 0 ? 'w' : ''} ` +
     `cmd=${c.lastCommand?.fullName ?? 'NULL'} user=${c.user} redir=-1 resp=${c.resp} ` +
     `lib-name=${c.libName} lib-ver=${c.libVer}`

@@ -272,3 +272,87 @@ export const ZSET_ERR = {
 
 export const zsetNeedsKeys = (command: string): ErrorReply =>
   e(`ERR at least 1 input key is needed for '${command}' command`);
+
+// ---- Redoubt's own security features (src/security) ----
+
+/** auth-max-failures: AUTH / HELLO AUTH from an address past its failures this minute. */
+export const authThrottled = (seconds: number): ErrorReply =>
+  e(
+    `ERR Too many failed authentication attempts from this address (auth-max-failures): try again in ${seconds} second${seconds === 1 ? '' : 's'}`,
+  );
+
+// ---- HyperLogLog (hyperloglog.c) ----
+
+export const HLL_ERR = {
+  notHll: e('WRONGTYPE Key is not a valid HyperLogLog string value.'),
+  corrupted: e('INVALIDOBJ Corrupted HLL object detected'),
+  noSuchKey: e('ERR The specified key does not exist'),
+  notSparse: e('ERR HLL encoding is not sparse'),
+} as const;
+
+export const pfdebugUnknown = (sub: string): ErrorReply =>
+  formatted(`ERR Unknown PFDEBUG subcommand '${cString(sub)}'`);
+/** PFSELFTEST's failures: addReplyError without a code, so "ERR TESTFAILED ...". */
+export const pfselftestFailed = (why: string): ErrorReply => e(`ERR TESTFAILED ${why}`);
+
+// ---- Geo (geo.c) ----
+
+export const GEO_ERR = {
+  unsupportedUnit: e('ERR unsupported unit provided. please use M, KM, FT, MI'),
+  needNumericRadius: e('ERR need numeric radius'),
+  radiusNegative: e('ERR radius cannot be negative'),
+  needNumericWidth: e('ERR need numeric width'),
+  needNumericHeight: e('ERR need numeric height'),
+  boxNegative: e('ERR height or width cannot be negative'),
+  countPositive: e('ERR COUNT must be > 0'),
+  decodeMember: e('ERR could not decode requested zset member'),
+  anyNeedsCount: e('ERR the ANY argument requires COUNT argument'),
+} as const;
+
+/** Longitude and latitude as `%f` prints them (the caller formats them). */
+export const geoInvalidLonLat = (lon: string, lat: string): ErrorReply =>
+  formatted(`ERR invalid longitude,latitude pair ${lon},${lat}`);
+export const geoStoreIncompatible = (what: string): ErrorReply =>
+  e(`ERR ${what} is not compatible with WITHDIST, WITHHASH and WITHCOORD options`);
+/** `%s` of argv[0] as the client spelled it. */
+export const geoExactlyOneFrom = (command: string): ErrorReply =>
+  formatted(`ERR exactly one of FROMMEMBER or FROMLONLAT can be specified for ${cString(command)}`);
+export const geoExactlyOneBy = (command: string): ErrorReply =>
+  formatted(`ERR exactly one of BYRADIUS and BYBOX can be specified for ${cString(command)}`);
+
+// ---- SORT (sort.c) ----
+
+export const SORT_ERR = {
+  notDouble: e("ERR One or more scores can't be converted into double"),
+  byDenied: e('ERR BY option of SORT denied due to insufficient ACL permissions.'),
+  getDenied: e('ERR GET option of SORT denied due to insufficient ACL permissions.'),
+} as const;
+
+/** Transactions (multi.c, server.c processCommand). */
+export const TX_ERR = {
+  notAllowedInMulti: e('ERR Command not allowed inside a transaction'),
+  nestedMulti: e('ERR MULTI calls can not be nested'),
+  execWithoutMulti: e('ERR EXEC without MULTI'),
+  discardWithoutMulti: e('ERR DISCARD without MULTI'),
+  watchInMulti: e('ERR WATCH inside MULTI is not allowed'),
+} as const;
+
+/** A refused EXEC (execCommandAbort): `why` is the refusal without its "-". */
+export const execAbortBecause = (why: string): ErrorReply =>
+  formatted(`EXECABORT Transaction discarded because of: ${why}`);
+
+/** Blocking commands (blocked.c) and CLIENT UNBLOCK (networking.c). */
+export const BLOCK_ERR = {
+  unblockedByClient: e('UNBLOCKED client unblocked via CLIENT UNBLOCK'),
+  unblockReason: e('ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR'),
+  timeoutNotInteger: e('ERR timeout is not an integer or out of range'),
+} as const;
+
+/** Pub/sub (server.c processCommand, pubsub.c). */
+export const pubsubContext = (fullName: string): ErrorReply =>
+  e(
+    `ERR Can't execute '${fullName}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`,
+  );
+/** `command` upper case: SUBSCRIBE, PSUBSCRIBE or SSUBSCRIBE. */
+export const subscribeDenyBlocking = (command: string): ErrorReply =>
+  e(`ERR ${command} isn't allowed for a DENY BLOCKING client`);

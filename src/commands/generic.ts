@@ -11,6 +11,7 @@
  * to the first NUL byte (`EXPIRE k 10 "nx\0junk"` is NX in Redis too).
  */
 import type { Client } from '../core/client.js';
+import { keyspaceEvent, NOTIFY } from '../core/notify.js';
 import { OK, type Reply, StatusReply } from '../protocol/reply.js';
 import { Database, type ExpireTime, NONE, type Slot } from '../store/database.js';
 import { DataObject, typeOf, type Value } from '../store/value.js';
@@ -629,6 +630,17 @@ function lookupReadNoTouch(db: Database, key: string): Slot {
   return slot;
 }
 
+/**
+ * OBJECT's lookup (`LOOKUP_NOTOUCH | LOOKUP_NONOTIFY`): counted in keyspace hits
+ * and misses, but a miss is no "keymiss" event.
+ */
+function lookupObject(db: Database, key: string): Slot {
+  const slot = db.peek(key);
+  if (slot === NONE) db.misses++;
+  else db.hits++;
+  return slot;
+}
+
 /** `lookupKeyRead` from a write command (COPY's source): counted in keyspace hits and misses. */
 function lookupRead(db: Database, key: string): Slot {
   const stats = Database.countStats;
@@ -643,7 +655,12 @@ function lookupRead(db: Database, key: string): Slot {
 function delCommand(c: Client, argv: string[]): Reply {
   const db = c.db;
   let n = 0;
-  for (let i = 1; i < argv.length; i++) if (db.delete(argv[i] as string)) n++;
+  for (let i = 1; i < argv.length; i++) {
+    if (db.delete(argv[i] as string)) {
+      n++;
+      keyspaceEvent(c, NOTIFY.GENERIC, 'del', argv[i] as string);
+    }
+  }
   return n;
 }
 
@@ -692,6 +709,8 @@ function renameGeneric(c: Client, argv: string[], nx: boolean): Reply {
   if (from === to) return nx ? 0 : OK;
   if (db.lookup(to) !== NONE && nx) return 0;
   db.rename(from, to);
+  keyspaceEvent(c, NOTIFY.GENERIC, 'rename_from', from);
+  keyspaceEvent(c, NOTIFY.GENERIC, 'rename_to', to);
   return nx ? 1 : OK;
 }
 
@@ -733,11 +752,16 @@ function copyCommand(c: Client, argv: string[]): Reply {
   const value = src.value(slot);
   const raw = src.isRaw(slot);
   const when = src.getExpireExact(key);
-  if (dst.lookup(newkey) !== NONE && !replace) return 0;
+  if (dst.lookup(newkey) !== NONE) {
+    if (!replace) return 0;
+    // Deleted, then added anew (keyspace event "new"), as Redis does.
+    dst.delete(newkey);
+  }
   dst.set(newkey, duplicate(value), false, raw);
   // A copied small integer is a private object in Redis (refcount 1), not the shared one.
   dst.markUnshared(dst.peek(newkey));
   if (when !== -1) dst.setExpire(newkey, when);
+  c.server.notifyKeyspaceEvent(NOTIFY.GENERIC, 'copy_to', newkey, dst.id);
   return 1;
 }
 
@@ -758,6 +782,8 @@ function moveCommand(c: Client, argv: string[]): Reply {
   dst.add(key, value, raw);
   if (unshared) dst.markUnshared(dst.peek(key));
   if (when !== -1) dst.setExpire(key, when);
+  c.server.notifyKeyspaceEvent(NOTIFY.GENERIC, 'move_from', key, src.id);
+  c.server.notifyKeyspaceEvent(NOTIFY.GENERIC, 'move_to', key, dst.id);
   return 1;
 }
 
@@ -825,10 +851,12 @@ function expireGeneric(c: Client, argv: string[], name: string, relative: boolea
   }
   if (when <= now()) {
     db.delete(key);
+    keyspaceEvent(c, NOTIFY.GENERIC, 'del', key);
     return 1;
   }
   db.setExpire(key, when);
   db.observer.modified(db, key);
+  keyspaceEvent(c, NOTIFY.GENERIC, 'expire', key);
   return 1;
 }
 
@@ -888,6 +916,7 @@ function persistCommand(c: Client, argv: string[]): Reply {
   const key = argv[1] as string;
   if (db.lookup(key) === NONE || !db.persist(key)) return 0;
   db.observer.modified(db, key);
+  keyspaceEvent(c, NOTIFY.GENERIC, 'persist', key);
   return 1;
 }
 
@@ -977,7 +1006,7 @@ function sharedIntegers(c: Client): boolean {
 
 function objectEncodingCommand(c: Client, argv: string[]): Reply {
   const db = c.db;
-  const slot = lookupReadNoTouch(db, argv[2] as string);
+  const slot = lookupObject(db, argv[2] as string);
   if (slot === NONE) return null;
   // Long strings are "raw" whatever they hold: no need to copy them out.
   if (db.isStringAt(slot) && db.stringLengthAt(slot) > EMBSTR_SIZE_LIMIT) return 'raw';
@@ -987,7 +1016,7 @@ function objectEncodingCommand(c: Client, argv: string[]): Reply {
 
 function objectRefcountCommand(c: Client, argv: string[]): Reply {
   const db = c.db;
-  const slot = lookupReadNoTouch(db, argv[2] as string);
+  const slot = lookupObject(db, argv[2] as string);
   if (slot === NONE) return null;
   if (!db.isStringAt(slot) || db.stringLengthAt(slot) > 4) return 1;
   const v = db.value(slot);
@@ -998,7 +1027,7 @@ function objectRefcountCommand(c: Client, argv: string[]): Reply {
 
 function objectIdletimeCommand(c: Client, argv: string[]): Reply {
   const db = c.db;
-  const slot = lookupReadNoTouch(db, argv[2] as string);
+  const slot = lookupObject(db, argv[2] as string);
   if (slot === NONE) return null;
   if (lfuPolicy(c)) throw GENERIC_ERR.lfuSelected;
   return idleSeconds(db.lruOf(slot));
@@ -1020,7 +1049,7 @@ function lfuCounter(data: number, decayTime: number): number {
 
 function objectFreqCommand(c: Client, argv: string[]): Reply {
   const db = c.db;
-  const slot = lookupReadNoTouch(db, argv[2] as string);
+  const slot = lookupObject(db, argv[2] as string);
   if (slot === NONE) return null;
   if (!lfuPolicy(c)) throw GENERIC_ERR.lfuNotSelected;
   return lfuCounter(db.lruOf(slot), Number(c.server.config.get<number | bigint>('lfu-decay-time')));

@@ -6,6 +6,7 @@
  * INCRBYFLOAT does.
  */
 import type { Client } from '../core/client.js';
+import { keyspaceEvent, NOTIFY } from '../core/notify.js';
 import { MapReply, OK, type Reply } from '../protocol/reply.js';
 import { HashObject } from '../store/types/hash.js';
 import type { ScanDict } from '../store/types/scan-dict.js';
@@ -334,10 +335,15 @@ function hashForWrite(c: Client, key: string): HashObject {
   return created;
 }
 
-/** Delete the key once its last field is gone, as Redis does. */
+/** After HDEL removed fields: its event, and the key deleted once its last field is gone, as Redis does. */
 function afterDelete(c: Client, key: string, h: HashObject): void {
-  if (h.size === 0) c.db.delete(key);
-  else touched(c.db, key);
+  keyspaceEvent(c, NOTIFY.HASH, 'hdel', key);
+  if (h.size === 0) {
+    c.db.delete(key);
+    keyspaceEvent(c, NOTIFY.GENERIC, 'del', key);
+  } else {
+    touched(c.db, key);
+  }
 }
 
 // ---- writes ----
@@ -352,6 +358,7 @@ function hsetGeneric(c: Client, argv: string[], name: string): number {
   for (let i = 2; i < argv.length; i += 2)
     if (h.set(argv[i] as string, argv[i + 1] as string, lim)) created++;
   touched(c.db, key);
+  keyspaceEvent(c, NOTIFY.HASH, 'hset', key);
   return created;
 }
 
@@ -372,6 +379,7 @@ function hsetnxCommand(c: Client, argv: string[]): Reply {
   h.tryConversion(argv, 2, 3, lim);
   h.set(argv[2] as string, argv[3] as string, lim);
   touched(c.db, key);
+  keyspaceEvent(c, NOTIFY.HASH, 'hset', key);
   return 1;
 }
 
@@ -414,6 +422,7 @@ function hincrbyCommand(c: Client, argv: string[]): Reply {
   }
   h.set(field, String(result), limits(c));
   touched(c.db, key);
+  keyspaceEvent(c, NOTIFY.HASH, 'hincrby', key);
   return result;
 }
 
@@ -434,6 +443,7 @@ function hincrbyfloatCommand(c: Client, argv: string[]): Reply {
   const text = formatLongDoubleHuman(sum);
   h.set(field, text, limits(c));
   touched(c.db, key);
+  keyspaceEvent(c, NOTIFY.HASH, 'hincrbyfloat', key);
   return text;
 }
 

@@ -1,10 +1,13 @@
 /**
- * List commands (Redis 7.0 group "list"), except the blocking ones. Values are
+ * List commands (Redis 7.0 group "list"), the blocking ones in their own section at the end. Values are
  * ListObject (src/store/types/list.ts), a ring-buffer deque: O(1) push and pop
  * at both ends and O(1) access by index. Empty lists are deleted, as in Redis.
  */
+
+import { parseBlockTimeout } from '../core/blocking.js';
 import type { Client } from '../core/client.js';
-import { NULL_ARRAY, OK, type Reply } from '../protocol/reply.js';
+import { keyspaceEvent, NOTIFY } from '../core/notify.js';
+import { NO_REPLY, NULL_ARRAY, OK, type Reply } from '../protocol/reply.js';
 import { ListObject } from '../store/types/list.js';
 import { LLONG_MIN, parseInt64 } from '../util/number.js';
 import { optionWord } from '../util/words.js';
@@ -359,8 +362,18 @@ function getList(c: Client, key: string): ListObject | null {
 
 /** Delete the key when its list is empty (Redis never keeps empty lists). */
 function afterRemove(c: Client, key: string, l: ListObject): void {
-  if (l.length === 0) c.db.delete(key);
-  else touched(c.db, key);
+  if (l.length === 0) {
+    c.db.delete(key);
+    keyspaceEvent(c, NOTIFY.GENERIC, 'del', key);
+  } else {
+    touched(c.db, key);
+  }
+}
+
+/** After a pop from one end (Redis's listElementsRemoved): its event, then the key goes if empty. */
+function afterPop(c: Client, key: string, l: ListObject, where: Where): void {
+  keyspaceEvent(c, NOTIFY.LIST, where === HEAD ? 'lpop' : 'rpop', key);
+  afterRemove(c, key, l);
 }
 
 /** `getListPositionFromObjectOrReply`. */
@@ -384,6 +397,7 @@ function pushGeneric(c: Client, argv: string[], where: Where, xx: boolean): Repl
   if (where === HEAD) for (let j = 2; j < argv.length; j++) l.pushFront(argv[j] as string);
   else for (let j = 2; j < argv.length; j++) l.pushBack(argv[j] as string);
   touched(c.db, key);
+  keyspaceEvent(c, NOTIFY.LIST, where === HEAD ? 'lpush' : 'rpush', key);
   return l.length;
 }
 
@@ -423,11 +437,11 @@ function popGeneric(c: Client, argv: string[], where: Where): Reply {
   if (hasCount && count === 0) return [];
   if (!hasCount) {
     const v = (where === HEAD ? l.popFront() : l.popBack()) as string;
-    afterRemove(c, key, l);
+    afterPop(c, key, l, where);
     return v;
   }
   const out = popRange(l, where, count);
-  afterRemove(c, key, l);
+  afterPop(c, key, l, where);
   return out;
 }
 
@@ -526,6 +540,7 @@ function lsetCommand(c: Client, argv: string[]): Reply {
   if (index < 0 || index >= l.length) throw ERR.outOfRange;
   l.setAt(index, argv[3] as string);
   touched(c.db, key);
+  keyspaceEvent(c, NOTIFY.LIST, 'lset', key);
   return OK;
 }
 
@@ -543,6 +558,7 @@ function linsertCommand(c: Client, argv: string[]): Reply {
     if (l.at(i) === pivot) {
       l.insertAt(after ? i + 1 : i, argv[4] as string);
       touched(c.db, key);
+      keyspaceEvent(c, NOTIFY.LIST, 'linsert', key);
       return l.length;
     }
   }
@@ -573,6 +589,7 @@ function lremCommand(c: Client, argv: string[]): Reply {
     const gone = new Set(doomed);
     l.filter((_, i) => !gone.has(i));
   }
+  keyspaceEvent(c, NOTIFY.LIST, 'lrem', key);
   afterRemove(c, key, l);
   return n;
 }
@@ -584,6 +601,8 @@ function ltrimCommand(c: Client, argv: string[]): Reply {
   const l = getList(c, key);
   if (l === null) return OK;
   const r = clampRange(start, end, l.length);
+  // Redis reports "ltrim" even when nothing goes.
+  keyspaceEvent(c, NOTIFY.LIST, 'ltrim', key);
   if (r === null) l.trim(1, 0);
   else if (r[0] === 0 && r[1] === l.length - 1) return OK;
   else l.trim(r[0], r[1]);
@@ -605,6 +624,9 @@ function lmoveGeneric(c: Client, src: string, dst: string, from: Where, to: Wher
   if (to === HEAD) dl.pushFront(v);
   else dl.pushBack(v);
   touched(c.db, dst);
+  // Redis's order: the push, then the pop, then the source's deletion.
+  keyspaceEvent(c, NOTIFY.LIST, to === HEAD ? 'lpush' : 'rpush', dst);
+  keyspaceEvent(c, NOTIFY.LIST, from === HEAD ? 'lpop' : 'rpop', src);
   if (sl !== dl) afterRemove(c, src, sl);
   return v;
 }
@@ -619,9 +641,13 @@ function rpoplpushCommand(c: Client, argv: string[]): Reply {
   return lmoveGeneric(c, argv[1] as string, argv[2] as string, TAIL, HEAD);
 }
 
-function lmpopCommand(c: Client, argv: string[]): Reply {
-  const numkeys = rangeLong(argv[1] as string, 1n, LONG_MAX, LIST_ERR.numkeys);
-  const whereIdx = 1 + numkeys + 1;
+/** LMPOP/BLMPOP arguments from `numkeysIdx` on (lmpopGenericCommand). */
+function mpopArgs(
+  argv: readonly string[],
+  numkeysIdx: number,
+): { keys: string[]; where: Where; count: number } {
+  const numkeys = rangeLong(argv[numkeysIdx] as string, 1n, LONG_MAX, LIST_ERR.numkeys);
+  const whereIdx = numkeysIdx + numkeys + 1;
   if (whereIdx >= argv.length) throw ERR.syntax;
   const where = position(argv[whereIdx] as string);
   let count = -1;
@@ -632,14 +658,220 @@ function lmpopCommand(c: Client, argv: string[]): Reply {
       throw ERR.syntax;
     }
   }
-  if (count === -1) count = 1;
-  for (let j = 2; j < whereIdx; j++) {
-    const key = argv[j] as string;
+  return { keys: argv.slice(numkeysIdx + 1, whereIdx), where, count: count === -1 ? 1 : count };
+}
+
+function lmpopCommand(c: Client, argv: string[]): Reply {
+  const { keys, where, count } = mpopArgs(argv, 1);
+  for (const key of keys) {
     const l = getList(c, key);
     if (l === null || l.length === 0) continue;
     const out = popRange(l, where, count);
-    afterRemove(c, key, l);
+    afterPop(c, key, l, where);
     return [key, out];
   }
   return NULL_ARRAY;
+}
+
+// ---- blocking commands: BLPOP, BRPOP, BLMOVE, BRPOPLPUSH, BLMPOP ----
+//
+// Each tries to act at once like its non-blocking form; otherwise it blocks the
+// client on its keys (src/core/blocking.ts) with a `serve` callback that does
+// the same work when a key is written, or, inside EXEC, answers nil at once.
+
+export const listBlockingCommands = [
+  {
+    name: 'blpop',
+    group: 'list',
+    summary: 'Remove and get the first element in a list, or block until one is available',
+    since: '2.0.0',
+    complexity: 'O(N) where N is the number of provided keys.',
+    history: [['6.0.0', '`timeout` is interpreted as a double instead of an integer.']],
+    arity: -3,
+    flags: ['write', 'noscript', 'blocking'],
+    acl: ['list'],
+    keySpecs: [{ flags: ['RW', 'access', 'delete'], begin: { index: 1 }, find: { range: [-2, 1, 0] } }],
+    args: [
+      { name: 'key', type: 'key', key_spec_index: 0, flags: ['multiple'] },
+      { name: 'timeout', type: 'double' },
+    ],
+    handler: (c, argv) => blockingPopGeneric(c, argv.slice(1, -1), HEAD, argv[argv.length - 1] as string, -1),
+  },
+  {
+    name: 'brpop',
+    group: 'list',
+    summary: 'Remove and get the last element in a list, or block until one is available',
+    since: '2.0.0',
+    complexity: 'O(N) where N is the number of provided keys.',
+    history: [['6.0.0', '`timeout` is interpreted as a double instead of an integer.']],
+    arity: -3,
+    flags: ['write', 'noscript', 'blocking'],
+    acl: ['list'],
+    keySpecs: [{ flags: ['RW', 'access', 'delete'], begin: { index: 1 }, find: { range: [-2, 1, 0] } }],
+    args: [
+      { name: 'key', type: 'key', key_spec_index: 0, flags: ['multiple'] },
+      { name: 'timeout', type: 'double' },
+    ],
+    handler: (c, argv) => blockingPopGeneric(c, argv.slice(1, -1), TAIL, argv[argv.length - 1] as string, -1),
+  },
+  {
+    name: 'blmove',
+    group: 'list',
+    summary:
+      'Pop an element from a list, push it to another list and return it; or block until one is available',
+    since: '6.2.0',
+    complexity: 'O(1)',
+    arity: 6,
+    flags: ['write', 'denyoom', 'noscript', 'blocking'],
+    acl: ['list'],
+    keySpecs: [
+      { flags: ['RW', 'access', 'delete'], begin: { index: 1 }, find: { range: [0, 1, 0] } },
+      { flags: ['RW', 'insert'], begin: { index: 2 }, find: { range: [0, 1, 0] } },
+    ],
+    args: [
+      { name: 'source', type: 'key', key_spec_index: 0 },
+      { name: 'destination', type: 'key', key_spec_index: 1 },
+      {
+        name: 'wherefrom',
+        type: 'oneof',
+        arguments: [
+          { name: 'left', type: 'pure-token', token: 'LEFT' },
+          { name: 'right', type: 'pure-token', token: 'RIGHT' },
+        ],
+      },
+      {
+        name: 'whereto',
+        type: 'oneof',
+        arguments: [
+          { name: 'left', type: 'pure-token', token: 'LEFT' },
+          { name: 'right', type: 'pure-token', token: 'RIGHT' },
+        ],
+      },
+      { name: 'timeout', type: 'double' },
+    ],
+    handler: blmoveCommand,
+  },
+  {
+    name: 'brpoplpush',
+    group: 'list',
+    summary:
+      'Pop an element from a list, push it to another list and return it; or block until one is available',
+    since: '2.2.0',
+    complexity: 'O(1)',
+    docFlags: ['deprecated'],
+    deprecatedSince: '6.2.0',
+    replacedBy: '`BLMOVE` with the `RIGHT` and `LEFT` arguments',
+    history: [['6.0.0', '`timeout` is interpreted as a double instead of an integer.']],
+    arity: 4,
+    flags: ['write', 'denyoom', 'noscript', 'blocking'],
+    acl: ['list'],
+    keySpecs: [
+      { flags: ['RW', 'access', 'delete'], begin: { index: 1 }, find: { range: [0, 1, 0] } },
+      { flags: ['RW', 'insert'], begin: { index: 2 }, find: { range: [0, 1, 0] } },
+    ],
+    args: [
+      { name: 'source', type: 'key', key_spec_index: 0 },
+      { name: 'destination', type: 'key', key_spec_index: 1 },
+      { name: 'timeout', type: 'double' },
+    ],
+    handler: (c, argv) =>
+      blmoveGeneric(
+        c,
+        argv[1] as string,
+        argv[2] as string,
+        TAIL,
+        HEAD,
+        parseBlockTimeout(argv[3] as string),
+      ),
+  },
+  {
+    name: 'blmpop',
+    group: 'list',
+    summary: 'Pop elements from a list, or block until one is available',
+    since: '7.0.0',
+    complexity: 'O(N+M) where N is the number of provided keys and M is the number of elements returned.',
+    arity: -5,
+    flags: ['write', 'blocking'],
+    acl: ['list'],
+    keySpecs: [{ flags: ['RW', 'access', 'delete'], begin: { index: 2 }, find: { keynum: [0, 1, 1] } }],
+    args: [
+      { name: 'timeout', type: 'double' },
+      { name: 'numkeys', type: 'integer' },
+      { name: 'key', type: 'key', key_spec_index: 0, flags: ['multiple'] },
+      {
+        name: 'where',
+        type: 'oneof',
+        arguments: [
+          { name: 'left', type: 'pure-token', token: 'LEFT' },
+          { name: 'right', type: 'pure-token', token: 'RIGHT' },
+        ],
+      },
+      { name: 'count', type: 'integer', token: 'COUNT', flags: ['optional'] },
+    ],
+    handler: (c, argv) => {
+      const { keys, where, count } = mpopArgs(argv, 2);
+      return blockingPopGeneric(c, keys, where, argv[1] as string, count);
+    },
+  },
+] as const satisfies readonly CommandSpec[];
+
+/** The list to serve a blocked client from, or undefined when `key` holds none (keep waiting). */
+function readyList(c: Client, key: string): ListObject | undefined {
+  const v = c.db.get(key);
+  return v instanceof ListObject ? v : undefined;
+}
+
+/** One element as [key, element] (BLPOP, BRPOP: `count` -1), or up to `count` as [key, [elements]] (BLMPOP). */
+function blockingPop(c: Client, key: string, l: ListObject, where: Where, count: number): Reply {
+  if (count === -1) {
+    const v = (where === HEAD ? l.popFront() : l.popBack()) as string;
+    afterPop(c, key, l, where);
+    return [key, v];
+  }
+  const out = popRange(l, where, count);
+  afterPop(c, key, l, where);
+  return [key, out];
+}
+
+/** Redis's blockingPopGenericCommand: the timeout is checked first, then each key in order (WRONGTYPE stops). */
+function blockingPopGeneric(
+  c: Client,
+  keys: string[],
+  where: Where,
+  timeoutArg: string,
+  count: number,
+): Reply {
+  const timeout = parseBlockTimeout(timeoutArg);
+  for (const key of keys) {
+    const l = getList(c, key);
+    if (l !== null) return blockingPop(c, key, l, where, count);
+  }
+  const blocked = c.server.blocking.block(c, {
+    keys,
+    timeout,
+    serve: (rc, key) => {
+      const l = readyList(rc, key);
+      return l === undefined ? undefined : blockingPop(rc, key, l, where, count);
+    },
+  });
+  return blocked ? NO_REPLY : NULL_ARRAY;
+}
+
+function blmoveCommand(c: Client, argv: string[]): Reply {
+  const from = position(argv[3] as string);
+  const to = position(argv[4] as string);
+  const timeout = parseBlockTimeout(argv[5] as string);
+  return blmoveGeneric(c, argv[1] as string, argv[2] as string, from, to, timeout);
+}
+
+/** Redis's blmoveGenericCommand: LMOVE when the source has elements, else block on it (nil inside EXEC). */
+function blmoveGeneric(c: Client, src: string, dst: string, from: Where, to: Where, timeout: bigint): Reply {
+  if (getList(c, src) !== null) return lmoveGeneric(c, src, dst, from, to);
+  const blocked = c.server.blocking.block(c, {
+    keys: [src],
+    timeout,
+    // A destination of another type ends the wait with WRONGTYPE, as in Redis.
+    serve: (rc) => (readyList(rc, src) === undefined ? undefined : lmoveGeneric(rc, src, dst, from, to)),
+  });
+  return blocked ? NO_REPLY : null;
 }

@@ -419,7 +419,8 @@ function clientsFields(server: Server): Field[] {
     const [input, output] = clientBuffers(c);
     if (input > maxIn) maxIn = input;
     if (output > maxOut) maxOut = output;
-    if ((c.flags & CLIENT_BLOCKED) !== 0) blocked++;
+    // Clients held by CLIENT PAUSE count too, as Redis 7.0 (BLOCKED_POSTPONE).
+    if ((c.flags & CLIENT_BLOCKED) !== 0 || c.paused) blocked++;
   }
   return [
     ['connected_clients', server.clients.size],
@@ -429,7 +430,7 @@ function clientsFields(server: Server): Field[] {
     ['client_recent_max_output_buffer', maxOut],
     ['blocked_clients', blocked],
     ['tracking_clients', 0],
-    ['clients_in_timeout_table', 0],
+    ['clients_in_timeout_table', server.blocking.inTimeoutTable],
   ];
 }
 
@@ -584,9 +585,9 @@ function statsFields(server: Server): Field[] {
     ['current_eviction_exceeded_time', 0],
     ['keyspace_hits', hits],
     ['keyspace_misses', misses],
-    ['pubsub_channels', 0],
-    ['pubsub_patterns', 0],
-    ['pubsubshard_channels', 0],
+    ['pubsub_channels', server.pubsub.channels.size],
+    ['pubsub_patterns', server.pubsub.patterns.size],
+    ['pubsubshard_channels', server.pubsub.shardChannels.size],
     ['latest_fork_usec', 0],
     ['total_forks', 0],
     ['migrate_cached_sockets', 0],

@@ -8,6 +8,7 @@
  * decides the result's encoding and order.
  */
 import type { Client } from '../core/client.js';
+import { keyspaceEvent, NOTIFY } from '../core/notify.js';
 import { type Reply, SetReply } from '../protocol/reply.js';
 import type { ScanDict } from '../store/types/scan-dict.js';
 import { SetObject } from '../store/types/set.js';
@@ -326,10 +327,15 @@ function getSet(c: Client, key: string): SetObject | null {
   return c.db.getObject(key, SetObject);
 }
 
-/** Delete the key when its set is empty (Redis never keeps empty sets). */
-function afterRemove(c: Client, key: string, s: SetObject): void {
-  if (s.size === 0) c.db.delete(key);
-  else touched(c.db, key);
+/** After members were removed: the command's event, and the key deleted when its set is empty (Redis never keeps empty sets). */
+function afterRemove(c: Client, key: string, s: SetObject, event: string): void {
+  keyspaceEvent(c, NOTIFY.SET, event, key);
+  if (s.size === 0) {
+    c.db.delete(key);
+    keyspaceEvent(c, NOTIFY.GENERIC, 'del', key);
+  } else {
+    touched(c.db, key);
+  }
 }
 
 // ---- single set ----
@@ -344,7 +350,10 @@ function saddCommand(c: Client, argv: string[]): Reply {
   const lim = limits(c);
   let added = 0;
   for (let j = 2; j < argv.length; j++) if (s.add(argv[j] as string, lim)) added++;
-  if (added > 0) touched(c.db, key);
+  if (added > 0) {
+    touched(c.db, key);
+    keyspaceEvent(c, NOTIFY.SET, 'sadd', key);
+  }
   return added;
 }
 
@@ -359,7 +368,7 @@ function sremCommand(c: Client, argv: string[]): Reply {
       if (s.size === 0) break;
     }
   }
-  if (deleted > 0) afterRemove(c, key, s);
+  if (deleted > 0) afterRemove(c, key, s, 'srem');
   return deleted;
 }
 
@@ -395,14 +404,15 @@ function smoveCommand(c: Client, argv: string[]): Reply {
   const dst = dstSlot === -1 ? null : setAtSlot(c, dstSlot);
   if (src === dst) return src.has(member) ? 1 : 0;
   if (!src.remove(member)) return 0;
-  afterRemove(c, srcKey, src);
+  afterRemove(c, srcKey, src, 'srem');
   let target = dst;
   if (target === null) {
     target = SetObject.forFirst(member);
     db.add(dstKey, target);
   }
-  target.add(member, limits(c));
+  const added = target.add(member, limits(c));
   touched(db, dstKey);
+  if (added) keyspaceEvent(c, NOTIFY.SET, 'sadd', dstKey);
   return 1;
 }
 
@@ -473,7 +483,7 @@ function spopCommand(c: Client, argv: string[]): Reply {
   if (s === null) return null;
   const m = s.random(randomInt);
   s.remove(m);
-  afterRemove(c, key, s);
+  afterRemove(c, key, s, 'spop');
   return m;
 }
 
@@ -486,7 +496,9 @@ function spopWithCount(c: Client, argv: string[]): Reply {
   // CASE 1: the whole set (as SUNION of the key replies it), then the key goes.
   if (count >= size) {
     const reply = sunionDiffGeneric(c, [key], null, UNION);
+    keyspaceEvent(c, NOTIFY.SET, 'spop', key);
     c.db.delete(key);
+    keyspaceEvent(c, NOTIFY.GENERIC, 'del', key);
     return reply;
   }
   const remaining = size - count;
@@ -515,6 +527,7 @@ function spopWithCount(c: Client, argv: string[]): Reply {
     });
     c.db.set(key, kept as SetObject, true);
   }
+  keyspaceEvent(c, NOTIFY.SET, 'spop', key);
   return new SetReply(out);
 }
 
@@ -544,7 +557,7 @@ function sinterGeneric(
   }
   if (empty) {
     if (dst !== null) {
-      c.db.delete(dst);
+      if (c.db.delete(dst)) keyspaceEvent(c, NOTIFY.GENERIC, 'del', dst);
       return 0;
     }
     return cardinalityOnly ? 0 : new SetReply([]);
@@ -567,16 +580,17 @@ function sinterGeneric(
   const result = new SetObject();
   const lim = limits(c);
   for (const m of out) result.add(m, lim);
-  return storeResult(c, dst, result);
+  return storeResult(c, dst, result, 'sinterstore');
 }
 
 /** Store a computed set (replacing the key and its TTL) or delete the key when it is empty. */
-function storeResult(c: Client, dst: string, result: SetObject): Reply {
+function storeResult(c: Client, dst: string, result: SetObject, event: string): Reply {
   if (result.size > 0) {
     c.db.set(dst, result);
+    keyspaceEvent(c, NOTIFY.SET, event, dst);
     return result.size;
   }
-  c.db.delete(dst);
+  if (c.db.delete(dst)) keyspaceEvent(c, NOTIFY.GENERIC, 'del', dst);
   return 0;
 }
 
@@ -643,7 +657,7 @@ function sunionDiffGeneric(c: Client, keys: readonly string[], dst: string | nul
     }
   }
   if (dst === null) return new SetReply(result.members());
-  return storeResult(c, dst, result);
+  return storeResult(c, dst, result, op === UNION ? 'sunionstore' : 'sdiffstore');
 }
 
 function sinterCommand(c: Client, argv: string[]): Reply {

@@ -1,13 +1,16 @@
 /**
- * Sorted-set commands (Redis 7.0 group "sorted-set"), except the blocking ones.
+ * Sorted-set commands (Redis 7.0 group "sorted-set"), the blocking ones in their own section at the end.
  * Values are ZSetObject (src/store/types/zset.ts): a counted B+tree plus a
  * member dictionary, with Redis's listpack/skiplist encoding decisions tracked
  * exactly. Scores are read with glibc strtod's rules (src/store/types/score.ts)
  * and replied with %.17g, as Redis 7.0 does. ZRANK/ZREVRANK accept Redis 7.2's
  * WITHSCORE.
  */
+
+import { parseBlockTimeout } from '../core/blocking.js';
 import type { Client } from '../core/client.js';
-import { DoubleReply, NULL_ARRAY, type Reply } from '../protocol/reply.js';
+import { keyspaceEvent, NOTIFY } from '../core/notify.js';
+import { DoubleReply, NO_REPLY, NULL_ARRAY, type Reply } from '../protocol/reply.js';
 import {
   LEX_MAX,
   LEX_MIN,
@@ -841,10 +844,15 @@ function getZset(c: Client, key: string): ZSetObject | null {
   return c.db.getObject(key, ZSetObject);
 }
 
-/** Delete the key when its zset is empty (Redis never keeps empty sorted sets). */
-function afterRemove(c: Client, key: string, z: ZSetObject): void {
-  if (z.size === 0) c.db.delete(key);
-  else touched(c.db, key);
+/** After members were removed: the command's event, and the key deleted when its zset is empty (Redis never keeps empty sorted sets). */
+function afterRemove(c: Client, key: string, z: ZSetObject, event: string): void {
+  keyspaceEvent(c, NOTIFY.ZSET, event, key);
+  if (z.size === 0) {
+    c.db.delete(key);
+    keyspaceEvent(c, NOTIFY.GENERIC, 'del', key);
+  } else {
+    touched(c.db, key);
+  }
 }
 
 /** A member and its score, as collected for a reply. */
@@ -949,7 +957,10 @@ function zaddGeneric(c: Client, argv: string[], initial: number): Reply {
       score = s;
     }
   }
-  if (added + updated > 0) touched(c.db, key);
+  if (added + updated > 0) {
+    touched(c.db, key);
+    keyspaceEvent(c, NOTIFY.ZSET, incr ? 'zincr' : 'zadd', key);
+  }
   if (incr) return processed > 0 ? new DoubleReply(score) : null;
   return ch ? added + updated : added;
 }
@@ -973,7 +984,7 @@ function zremCommand(c: Client, argv: string[]): Reply {
     if (z.remove(argv[j] as string)) deleted++;
     if (z.size === 0) break;
   }
-  if (deleted > 0) afterRemove(c, key, z);
+  if (deleted > 0) afterRemove(c, key, z, 'zrem');
   return deleted;
 }
 
@@ -1211,7 +1222,7 @@ function zrangeGeneric(
     lex = lexRange(argv[minIdx] as string, argv[maxIdx] as string);
   }
   const z = readObj(c.db, argv[argStart] as string, ZSetObject);
-  if (z === null) return dst === null ? [] : storeZset(c, dst, new ZSetObject());
+  if (z === null) return dst === null ? [] : storeZset(c, dst, new ZSetObject(), 'zrangestore');
   const entries: Entry[] = [];
   let rankLength = -1;
   if (rangeType === BY_RANK) {
@@ -1253,16 +1264,17 @@ function zrangeGeneric(
   const result = new ZSetObject();
   if (rankLength > lim.zsetMaxListpackEntries) result.listpack = false;
   for (const n of entries) result.insert(n.score, n.ele, lim);
-  return storeZset(c, dst, result);
+  return storeZset(c, dst, result, 'zrangestore');
 }
 
 /** Store a computed zset (replacing the key and its TTL), or delete the key when it is empty. */
-function storeZset(c: Client, dst: string, result: ZSetObject): Reply {
+function storeZset(c: Client, dst: string, result: ZSetObject, event: string): Reply {
   if (result.size === 0) {
-    c.db.delete(dst);
+    if (c.db.delete(dst)) keyspaceEvent(c, NOTIFY.GENERIC, 'del', dst);
     return 0;
   }
   c.db.set(dst, result);
+  keyspaceEvent(c, NOTIFY.ZSET, event, dst);
   return result.size;
 }
 
@@ -1333,7 +1345,14 @@ function zremrangeGeneric(c: Client, argv: string[], type: number): Reply {
     doomed = collectFrom(firstInLex(z, r), (cur) => lexLteMax(cur.ele, r));
   }
   for (const m of doomed) z.remove(m);
-  if (doomed.length > 0) afterRemove(c, key, z);
+  if (doomed.length > 0) {
+    afterRemove(
+      c,
+      key,
+      z,
+      type === BY_RANK ? 'zremrangebyrank' : type === BY_SCORE ? 'zremrangebyscore' : 'zremrangebylex',
+    );
+  }
   return doomed.length;
 }
 
@@ -1385,7 +1404,7 @@ function zpopGeneric(
     if (nested) out.push([ele, new DoubleReply(score)]);
     else out.push(ele, new DoubleReply(score));
   }
-  afterRemove(c, key, z);
+  afterRemove(c, key, z, max ? 'zpopmax' : 'zpopmin');
   return emitKey ? [key, out] : out;
 }
 
@@ -1403,9 +1422,13 @@ function zpopmaxCommand(c: Client, argv: string[]): Reply {
   return zpopMinMax(c, argv, true);
 }
 
-function zmpopCommand(c: Client, argv: string[]): Reply {
-  const numkeys = rangeLong(argv[1] as string, 1n, LONG_MAX, ZSET_ERR.numkeys);
-  const whereIdx = 1 + numkeys + 1;
+/** ZMPOP/BZMPOP arguments from `numkeysIdx` on (zmpopGenericCommand). */
+function zmpopArgs(
+  argv: readonly string[],
+  numkeysIdx: number,
+): { keys: string[]; max: boolean; count: number } {
+  const numkeys = rangeLong(argv[numkeysIdx] as string, 1n, LONG_MAX, ZSET_ERR.numkeys);
+  const whereIdx = numkeysIdx + numkeys + 1;
   if (whereIdx >= argv.length) throw ERR.syntax;
   const where = optionWord(argv[whereIdx] as string);
   if (where !== 'min' && where !== 'max') throw ERR.syntax;
@@ -1417,8 +1440,16 @@ function zmpopCommand(c: Client, argv: string[]): Reply {
       throw ERR.syntax;
     }
   }
-  if (count === -1) count = 1;
-  return zpopGeneric(c, argv.slice(2, whereIdx), where === 'max', true, count, true, true);
+  return {
+    keys: argv.slice(numkeysIdx + 1, whereIdx),
+    max: where === 'max',
+    count: count === -1 ? 1 : count,
+  };
+}
+
+function zmpopCommand(c: Client, argv: string[]): Reply {
+  const { keys, max, count } = zmpopArgs(argv, 1);
+  return zpopGeneric(c, keys, max, true, count, true, true);
 }
 
 // ---- ZUNION, ZINTER, ZDIFF, their STORE forms, ZINTERCARD ----
@@ -1593,7 +1624,7 @@ function zsetOpGeneric(
   }
   if (dst !== null) {
     if (result.size > 0) result.convertToListpackIfNeeded(maxLength, limits(c));
-    return storeZset(c, dst, result);
+    return storeZset(c, dst, result, name);
   }
   if (cardinalityOnly) return cardinality;
   const entries: Entry[] = [];
@@ -1719,4 +1750,116 @@ function zscanCommand(c: Client, argv: string[]): Reply {
     items.push(m, formatDouble17(s));
   });
   return scanReply(next, items, pattern, true);
+}
+
+// ---- blocking commands: BZPOPMIN, BZPOPMAX, BZMPOP ----
+//
+// Each pops at once like ZPOPMIN/ZMPOP when a sorted set has members; otherwise
+// it blocks the client on its keys (src/core/blocking.ts) with a `serve`
+// callback doing the same pop when one of them is written, or, inside EXEC,
+// answers a null array at once.
+
+export const sortedSetBlockingCommands = [
+  {
+    name: 'bzpopmin',
+    group: 'sorted-set',
+    summary:
+      'Remove and return the member with the lowest score from one or more sorted sets, or block until one is available',
+    since: '5.0.0',
+    complexity: 'O(log(N)) with N being the number of elements in the sorted set.',
+    history: [['6.0.0', '`timeout` is interpreted as a double instead of an integer.']],
+    arity: -3,
+    flags: ['write', 'noscript', 'blocking', 'fast'],
+    acl: ['sortedset'],
+    keySpecs: [{ flags: ['RW', 'access', 'delete'], begin: { index: 1 }, find: { range: [-2, 1, 0] } }],
+    args: [
+      { name: 'key', type: 'key', key_spec_index: 0, flags: ['multiple'] },
+      { name: 'timeout', type: 'double' },
+    ],
+    handler: (c, argv) => bzpopGeneric(c, argv, false),
+  },
+  {
+    name: 'bzpopmax',
+    group: 'sorted-set',
+    summary:
+      'Remove and return the member with the highest score from one or more sorted sets, or block until one is available',
+    since: '5.0.0',
+    complexity: 'O(log(N)) with N being the number of elements in the sorted set.',
+    history: [['6.0.0', '`timeout` is interpreted as a double instead of an integer.']],
+    arity: -3,
+    flags: ['write', 'noscript', 'blocking', 'fast'],
+    acl: ['sortedset'],
+    keySpecs: [{ flags: ['RW', 'access', 'delete'], begin: { index: 1 }, find: { range: [-2, 1, 0] } }],
+    args: [
+      { name: 'key', type: 'key', key_spec_index: 0, flags: ['multiple'] },
+      { name: 'timeout', type: 'double' },
+    ],
+    handler: (c, argv) => bzpopGeneric(c, argv, true),
+  },
+  {
+    name: 'bzmpop',
+    group: 'sorted-set',
+    summary: 'Remove and return members with scores in a sorted set or block until one is available',
+    since: '7.0.0',
+    complexity:
+      'O(K) + O(M*log(N)) where K is the number of provided keys, N being the number of elements in the sorted set, and M being the number of elements popped.',
+    arity: -5,
+    flags: ['write', 'blocking'],
+    acl: ['sortedset'],
+    keySpecs: [{ flags: ['RW', 'access', 'delete'], begin: { index: 2 }, find: { keynum: [0, 1, 1] } }],
+    args: [
+      { name: 'timeout', type: 'double' },
+      { name: 'numkeys', type: 'integer' },
+      { name: 'key', type: 'key', key_spec_index: 0, flags: ['multiple'] },
+      {
+        name: 'where',
+        type: 'oneof',
+        arguments: [
+          { name: 'min', type: 'pure-token', token: 'MIN' },
+          { name: 'max', type: 'pure-token', token: 'MAX' },
+        ],
+      },
+      { name: 'count', type: 'integer', token: 'COUNT', flags: ['optional'] },
+    ],
+    handler: bzmpopCommand,
+  },
+] as const satisfies readonly CommandSpec[];
+
+/**
+ * One pop as BZPOPMIN/BZPOPMAX reply it, [key, member, score] (`count` -1), or
+ * up to `count` as ZMPOP does, [key, [[member, score], ...]] (BZMPOP).
+ */
+function blockingZpop(c: Client, key: string, max: boolean, count: number): Reply {
+  if (count !== -1) return zpopGeneric(c, [key], max, true, count, true, true);
+  return [key, ...(zpopGeneric(c, [key], max, false, -1, false, false) as Reply[])];
+}
+
+/** Redis's blockingGenericZpopCommand: the timeout is checked first, then each key in order (WRONGTYPE stops). */
+function blockingZpopGeneric(
+  c: Client,
+  keys: string[],
+  max: boolean,
+  timeoutArg: string,
+  count: number,
+): Reply {
+  const timeout = parseBlockTimeout(timeoutArg);
+  for (const key of keys) {
+    if (getZset(c, key) !== null) return blockingZpop(c, key, max, count);
+  }
+  const blocked = c.server.blocking.block(c, {
+    keys,
+    timeout,
+    serve: (rc, key) =>
+      rc.db.get(key) instanceof ZSetObject ? blockingZpop(rc, key, max, count) : undefined,
+  });
+  return blocked ? NO_REPLY : NULL_ARRAY;
+}
+
+function bzpopGeneric(c: Client, argv: string[], max: boolean): Reply {
+  return blockingZpopGeneric(c, argv.slice(1, -1), max, argv[argv.length - 1] as string, -1);
+}
+
+function bzmpopCommand(c: Client, argv: string[]): Reply {
+  const { keys, max, count } = zmpopArgs(argv, 2);
+  return blockingZpopGeneric(c, keys, max, argv[1] as string, count);
 }

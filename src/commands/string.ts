@@ -5,6 +5,7 @@
  * rather than copying the whole value.
  */
 import type { Client } from '../core/client.js';
+import { keyspaceEvent, NOTIFY } from '../core/notify.js';
 import { MapReply, OK, type Reply } from '../protocol/reply.js';
 import { type ExpireTime, NONE } from '../store/database.js';
 import { DataObject } from '../store/value.js';
@@ -543,6 +544,7 @@ function getCommand(c: Client, argv: string[]): Reply {
 function setCommand(c: Client, argv: string[]): Reply {
   if (argv.length === 3) {
     c.db.set(argv[1] as string, argv[2] as string);
+    keyspaceEvent(c, NOTIFY.STRING, 'set', argv[1] as string);
     return OK;
   }
   return setWithOptions(c, argv);
@@ -560,7 +562,11 @@ function setWithOptions(c: Client, argv: string[]): Reply {
   const found = withGet ? old !== null : db.exists(key);
   if (((flags & F_NX) !== 0 && found) || ((flags & F_XX) !== 0 && !found)) return old;
   db.set(key, argv[2] as string, (flags & F_KEEPTTL) !== 0 || when !== -1);
-  if (when !== -1) db.setExpire(key, when);
+  keyspaceEvent(c, NOTIFY.STRING, 'set', key);
+  if (when !== -1) {
+    db.setExpire(key, when);
+    keyspaceEvent(c, NOTIFY.GENERIC, 'expire', key);
+  }
   return withGet ? old : OK;
 }
 
@@ -580,6 +586,7 @@ function setnxCommand(c: Client, argv: string[]): Reply {
   const key = argv[1] as string;
   if (db.exists(key)) return 0;
   db.add(key, argv[2] as string);
+  keyspaceEvent(c, NOTIFY.STRING, 'set', key);
   return 1;
 }
 
@@ -587,7 +594,9 @@ function setexGeneric(c: Client, argv: string[], flags: number, command: string)
   const key = argv[1] as string;
   const when = expireAt(argv[2] as string, flags, command);
   c.db.set(key, argv[3] as string, true);
+  keyspaceEvent(c, NOTIFY.STRING, 'set', key);
   c.db.setExpire(key, when);
+  keyspaceEvent(c, NOTIFY.GENERIC, 'expire', key);
   return OK;
 }
 
@@ -603,13 +612,14 @@ function getsetCommand(c: Client, argv: string[]): Reply {
   const key = argv[1] as string;
   const old = c.db.getString(key, true);
   c.db.set(key, argv[2] as string);
+  keyspaceEvent(c, NOTIFY.STRING, 'set', key);
   return old;
 }
 
 function getdelCommand(c: Client, argv: string[]): Reply {
   const key = argv[1] as string;
   const v = c.db.getString(key, true);
-  if (v !== null) c.db.delete(key);
+  if (v !== null && c.db.delete(key)) keyspaceEvent(c, NOTIFY.GENERIC, 'del', key);
   return v;
 }
 
@@ -624,10 +634,15 @@ function getexCommand(c: Client, argv: string[]): Reply {
   // As in Redis the expire value is validated only once the key is known to exist.
   if (expireIndex !== 0) {
     const when = expireAt(argv[expireIndex] as string, flags, 'getex');
-    if ((flags & (F_EXAT | F_PXAT)) !== 0 && when <= now()) db.delete(key);
-    else db.setExpire(key, when);
+    if ((flags & (F_EXAT | F_PXAT)) !== 0 && when <= now()) {
+      db.delete(key);
+      keyspaceEvent(c, NOTIFY.GENERIC, 'del', key);
+    } else {
+      db.setExpire(key, when);
+      keyspaceEvent(c, NOTIFY.GENERIC, 'expire', key);
+    }
   } else if ((flags & F_PERSIST) !== 0) {
-    db.persist(key);
+    if (db.persist(key)) keyspaceEvent(c, NOTIFY.GENERIC, 'persist', key);
   }
   return v;
 }
@@ -653,7 +668,10 @@ function mgetCommand(c: Client, argv: string[]): Reply {
 function msetCommand(c: Client, argv: string[]): Reply {
   if (argv.length % 2 === 0) throw wrongArity('mset');
   const db = c.db;
-  for (let j = 1; j < argv.length; j += 2) db.set(argv[j] as string, argv[j + 1] as string);
+  for (let j = 1; j < argv.length; j += 2) {
+    db.set(argv[j] as string, argv[j + 1] as string);
+    keyspaceEvent(c, NOTIFY.STRING, 'set', argv[j] as string);
+  }
   return OK;
 }
 
@@ -661,7 +679,10 @@ function msetnxCommand(c: Client, argv: string[]): Reply {
   if (argv.length % 2 === 0) throw wrongArity('msetnx');
   const db = c.db;
   for (let j = 1; j < argv.length; j += 2) if (db.exists(argv[j] as string)) return 0;
-  for (let j = 1; j < argv.length; j += 2) db.set(argv[j] as string, argv[j + 1] as string);
+  for (let j = 1; j < argv.length; j += 2) {
+    db.set(argv[j] as string, argv[j + 1] as string);
+    keyspaceEvent(c, NOTIFY.STRING, 'set', argv[j] as string);
+  }
   return 1;
 }
 
@@ -679,10 +700,13 @@ function appendCommand(c: Client, argv: string[]): Reply {
   const cur = db.getStringOrBytes(key);
   if (cur === null) {
     db.add(key, add);
+    keyspaceEvent(c, NOTIFY.STRING, 'append', key);
     return add.length;
   }
   checkStringLength(c, cur.length + add.length);
-  return db.append(key, add);
+  const len = db.append(key, add);
+  keyspaceEvent(c, NOTIFY.STRING, 'append', key);
+  return len;
 }
 
 function strlenCommand(c: Client, argv: string[]): Reply {
@@ -719,6 +743,7 @@ function setrangeCommand(c: Client, argv: string[]): Reply {
     const buf = Buffer.alloc(offset + value.length);
     buf.latin1Write(value, offset);
     db.add(key, buf, true);
+    keyspaceEvent(c, NOTIFY.STRING, 'setrange', key);
     return buf.length;
   }
   if (value.length === 0) return cur.length;
@@ -726,6 +751,7 @@ function setrangeCommand(c: Client, argv: string[]): Reply {
   const [buf] = writableString(c, key, offset + value.length);
   buf.latin1Write(value, offset);
   db.touchWritten(key);
+  keyspaceEvent(c, NOTIFY.STRING, 'setrange', key);
   return buf.length;
 }
 
@@ -784,6 +810,7 @@ function incrDecr(c: Client, key: string, incr: number | bigint): Reply {
   const text = String(result);
   if (slot === NONE) db.add(key, text);
   else db.setAt(slot, text, true);
+  keyspaceEvent(c, NOTIFY.STRING, 'incrby', key);
   return result;
 }
 
@@ -824,6 +851,7 @@ function incrbyfloatCommand(c: Client, argv: string[]): Reply {
   const text = formatLongDoubleHuman(sum);
   if (cur === null) db.add(key, text);
   else db.set(key, text, true);
+  keyspaceEvent(c, NOTIFY.STRING, 'incrbyfloat', key);
   return text;
 }
 

@@ -14,6 +14,7 @@ import type { LogLevel } from '../core/logger.js';
 import type { Server } from '../core/server.js';
 import { allowFromKind } from '../net/allow.js';
 import { runAsKind } from '../security/privilege.js';
+import { type UserNetworkTable, userAllowFromKind } from '../security/user-networks.js';
 import { limitsOf } from '../store/types/limits.js';
 import {
   type BufferLimits,
@@ -737,6 +738,30 @@ export const DIRECTIVES: readonly Directive<unknown>[] = [
     flags: IMMUTABLE | EXTENSION,
     doc: 'Redoubt only. At start-up a config file, ACL file or TLS private key that holds secrets and is readable by group or others is reported with the chmod that fixes it; yes: refuse to start instead.',
   }),
+  directive({
+    name: 'audit-log-file',
+    kind: str(),
+    default: '',
+    flags: IMMUTABLE | EXTENSION,
+    apply: (server, v) => server.security.openAuditLog(v as string),
+    doc: 'Redoubt only. Append one JSON line per security event to this file, relative to `dir` (created 0600, reopened when moved away by log rotation): authentications and failed ones, ACL denials, CONFIG SET / REWRITE, ACL SETUSER / DELUSER / LOAD / SAVE, connections refused by protected mode or allow-from, throttled addresses, cross-protocol attempts. Lines name users, clients, commands and directives, never a password, value or key. "" (the default): no audit log. Start-up fails if the file cannot be opened; a failed write is reported in the log and never stops the server.',
+  }),
+  directive<Int>({
+    name: 'auth-max-failures',
+    kind: int(0n, INT_MAX),
+    default: 10,
+    flags: EXTENSION,
+    apply: (server, v) => server.security.throttle.setLimit(Number(v)),
+    doc: 'Redoubt only. Failed AUTH / HELLO AUTH attempts allowed per client address (IPv6: per /64; the unix socket counts as one) in a one-minute window starting at its first failure; past it, AUTH and HELLO AUTH from that address are refused (even with the right password) until the window ends, logged and audited. Other addresses are unaffected. 0: no limit.',
+  }),
+  directive<UserNetworkTable>({
+    name: 'user-allow-from',
+    kind: userAllowFromKind,
+    default: new Map(),
+    flags: EXTENSION,
+    apply: (server, v) => server.security.setUserNetworks(v),
+    doc: 'Redoubt only. `user-allow-from <username> <address|CIDR> [...]`, one line per user (may be repeated): that user can authenticate (AUTH, HELLO AUTH, TLS client certificate) only from those networks (IPv4, IPv6, IPv4-mapped IPv6 as IPv4); from elsewhere the attempt gets WRONGPASS, an ACL LOG `auth` entry and an audit line. Unix-socket clients are not filtered. CONFIG SET replaces the whole table: `user net [net ...] [user net ...]`.',
+  }),
   directive<string>({
     name: 'acl-pubsub-default',
     kind: enumOf(['allchannels', 'resetchannels']),
@@ -1104,6 +1129,9 @@ export const DIRECTIVES: readonly Directive<unknown>[] = [
     name: 'notify-keyspace-events',
     kind: notifyKeyspaceEventsKind,
     default: 0,
+    apply: (server, v) => {
+      server.notifyKeyspaceEvents = v;
+    },
     doc: 'Keyspace notification classes, as letters (K, E, g, $, l, s, h, z, x, e, t, m, d, n, A); "" disables them.',
   }),
 

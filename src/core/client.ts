@@ -11,6 +11,9 @@ import { type Protocol, writeReply } from '../protocol/encoder.js';
 import { OutputBuffer } from '../protocol/output.js';
 import { ErrorReply, type Reply } from '../protocol/reply.js';
 import type { Database } from '../store/database.js';
+import type { BlockedClient } from './blocking.js';
+import type { MultiState, WatchedKey } from './multi.js';
+import { PushFrames } from './pubsub.js';
 import type { Server } from './server.js';
 
 /** Client flags (CLIENT LIST `flags=`). */
@@ -25,6 +28,10 @@ export const CLIENT_BLOCKED = 1 << 7;
 export const CLIENT_DIRTY_EXEC = 1 << 8;
 export const CLIENT_UNIX_SOCKET = 1 << 9;
 export const CLIENT_READONLY = 1 << 10;
+/** A watched key was touched: EXEC will reply a null array (CLIENT LIST `d`). */
+export const CLIENT_DIRTY_CAS = 1 << 11;
+/** Blocking commands answer at once instead of blocking (inside EXEC). */
+export const CLIENT_DENY_BLOCKING = 1 << 12;
 
 export class Client implements DecoderLimits {
   readonly decoder = new RespDecoder();
@@ -51,6 +58,12 @@ export class Client implements DecoderLimits {
   closed = false;
   /** Unix time (s) pending output first stayed over the soft output limit; 0 when under (src/net/limits.ts). */
   obufSoftLimitSince = 0;
+  /** Queued commands while in MULTI (src/core/multi.ts). */
+  multi: MultiState | null = null;
+  /** Keys this client WATCHes, in WATCH order; null when none. */
+  watched: WatchedKey[] | null = null;
+  /** What the client waits for while CLIENT_BLOCKED (src/core/blocking.ts). */
+  blockState: BlockedClient | null = null;
 
   constructor(
     readonly id: number,
@@ -92,7 +105,9 @@ export class Client implements DecoderLimits {
     if (this.closed) return;
     this.lastInteraction = Date.now();
     this.decoder.push(chunk);
-    if (this.postponed === null) this.processInput(null);
+    // A blocked client's input waits in the decoder until it is unblocked.
+    if (this.postponed === null && (this.flags & CLIENT_BLOCKED) === 0) this.processInput(null);
+    else this.checkQueryBuffer();
   }
 
   /** Commands held by CLIENT PAUSE: the first one, still to run. */
@@ -111,6 +126,25 @@ export class Client implements DecoderLimits {
     this.postponed = null;
     this.socket?.resume();
     this.processInput(argv);
+  }
+
+  /** Held by CLIENT PAUSE (CLIENT LIST shows it blocked, as Redis 7.0). */
+  get paused(): boolean {
+    return this.postponed !== null;
+  }
+
+  /**
+   * A blocking command ends (served, timed out, CLIENT UNBLOCK): send its reply
+   * (a CLIENT REPLY SKIP before it still applies), then run the input that
+   * arrived meanwhile on a later turn, as Redis's unblocked-clients queue.
+   */
+  unblocked(reply: Reply): void {
+    this.sendReply(reply);
+    this.skipping = false;
+    setImmediate(() => {
+      if (!this.closed && this.postponed === null && (this.flags & CLIENT_BLOCKED) === 0)
+        this.processInput(null);
+    });
   }
 
   /** Run `first` (if any), then every complete command buffered in the decoder. */
@@ -141,8 +175,9 @@ export class Client implements DecoderLimits {
         this.skipping = this.skipNext;
         this.skipNext = false;
         server.execute(this, argv);
-        this.skipping = false;
         argv = null;
+        if ((this.flags & CLIENT_BLOCKED) !== 0) break;
+        this.skipping = false;
         if (
           (this.flags & (CLIENT_CLOSE_AFTER_REPLY | CLIENT_CLOSE_ASAP)) !== 0 ||
           this.closed ||
@@ -150,23 +185,31 @@ export class Client implements DecoderLimits {
         )
           break;
       }
-      if (!this.closed && (this.flags & CLIENT_CLOSE_AFTER_REPLY) === 0) {
-        const limit = this.restricted ? 1024 * 1024 : server.queryBufferLimit;
-        if (decoder.bufferedBytes > limit) {
-          server.logger.warning(`Closing client that reached max query buffer length: ${this.describe()}`);
-          server.stats.queryBufferCloses++;
-          this.flags |= CLIENT_CLOSE_ASAP;
-        }
-      }
+      this.checkQueryBuffer();
     } finally {
       this.processing = false;
     }
     this.flush();
   }
 
+  /** client-query-buffer-limit (1 MiB before authentication): close a client whose unprocessed input grew past it. */
+  private checkQueryBuffer(): void {
+    if (this.closed || (this.flags & CLIENT_CLOSE_AFTER_REPLY) !== 0) return;
+    const server = this.server;
+    const limit = this.restricted ? 1024 * 1024 : server.queryBufferLimit;
+    if (this.decoder.bufferedBytes > limit) {
+      server.logger.warning(`Closing client that reached max query buffer length: ${this.describe()}`);
+      server.stats.queryBufferCloses++;
+      this.flags |= CLIENT_CLOSE_ASAP;
+      if (!this.processing) this.flush();
+    }
+  }
+
   /** Encode and queue a reply, honouring CLIENT REPLY OFF|SKIP. */
   sendReply(r: Reply): void {
-    if (this.replyOff || this.skipping || this.closed) return;
+    // (Un)subscription confirmations get through CLIENT REPLY OFF|SKIP, as Redis's CLIENT_PUSHING replies.
+    if ((this.replyOff || this.skipping || this.closed) && (this.closed || !(r instanceof PushFrames)))
+      return;
     writeReply((this.output ??= new OutputBuffer()), r, this.resp);
     this.scheduled();
   }
@@ -233,6 +276,8 @@ export class Client implements DecoderLimits {
       this.closed = true;
       this.output = null;
     }
+    // Subscriptions go at once, as Redis's freeClient: a PUBLISH right after no longer counts this client.
+    this.server.pubsub.removeClient(this);
     this.socket?.destroy();
   }
 

@@ -6,13 +6,20 @@
  *   4 NOAUTH
  *   5 NOPERM (ACL; command, keys, channels)
  *   6 MULTI queueing, OOM, pub/sub context, loading
- * then the handler runs synchronously and its reply is encoded for the client.
+ * then the handler runs synchronously and its reply is encoded for the client,
+ * and clients blocked on keys the command made ready are served.
+ * Inside MULTI every refusal flags the transaction (EXEC then answers
+ * EXECABORT), the no_multi commands are refused before gate 5 as in Redis, and
+ * a refused EXEC discards the transaction (src/core/multi.ts).
  */
 import { checkCommand } from '../acl/check.js';
 import {
   ERR,
   errorText,
+  execAbortBecause,
   noPermission,
+  pubsubContext,
+  TX_ERR,
   unknownCommand,
   unknownSubcommand,
   wrongArity,
@@ -21,23 +28,35 @@ import {
   CMD_ADMIN,
   CMD_FAST,
   CMD_NO_AUTH,
+  CMD_NO_MULTI,
   CMD_PROTECTED,
   CMD_READONLY,
   CMD_SKIP_MONITOR,
   CMD_SKIP_SLOWLOG,
+  CMD_WRITE,
   type Command,
+  flagBit,
 } from '../commands/registry.js';
-import { ErrorReply, type Reply } from '../protocol/reply.js';
+import { ErrorReply, QUEUED, type Reply } from '../protocol/reply.js';
 import { Database } from '../store/database.js';
 import { freezeAtMonotonic, unfreeze } from '../util/clock.js';
-import { CLIENT_CLOSE_ASAP, CLIENT_NO_TOUCH, type Client } from './client.js';
+import {
+  CLIENT_BLOCKED,
+  CLIENT_CLOSE_ASAP,
+  CLIENT_MULTI,
+  CLIENT_NO_TOUCH,
+  CLIENT_PUBSUB,
+  type Client,
+} from './client.js';
+import { discardTransaction, flagTransaction, queueCommand } from './multi.js';
+import { allowedInPubsubContext } from './pubsub.js';
 import type { Server } from './server.js';
 
 export function execute(server: Server, c: Client, argv: string[]): void {
   const name = argv[0] as string;
   // 1. Cross-protocol scripting guard: an HTTP request sent to the port.
   if ((name.length === 4 || name.length === 5) && isHttpWord(name)) {
-    server.securityWarning(c);
+    server.securityWarning(c, name);
     server.stats.securityAttacks++;
     c.discardOutput();
     c.flags |= CLIENT_CLOSE_ASAP;
@@ -60,30 +79,63 @@ export function execute(server: Server, c: Client, argv: string[]): void {
   // Set before the checks, as Redis does: ACL LOG's client-info names the refused command.
   c.lastCommand = cmd;
   if (!cmd.arityOk(argv.length)) {
-    reject(server, c, cmd, wrongArity(cmd.fullName));
+    reject(server, c, cmd, wrongArity(cmd.fullName), argv);
     return;
   }
   // 3. Protected commands.
   if ((cmd.flags & CMD_PROTECTED) !== 0) {
     const err = server.protectedCommandError(cmd, c);
     if (err !== undefined) {
-      reject(server, c, cmd, err);
+      reject(server, c, cmd, err, argv);
       return;
     }
   }
   // 4. Authentication.
   if (!c.authenticated && (cmd.flags & CMD_NO_AUTH) === 0 && server.authRequired()) {
-    reject(server, c, cmd, ERR.noAuth);
+    reject(server, c, cmd, ERR.noAuth, argv);
+    return;
+  }
+  const inMulti = (c.flags & CLIENT_MULTI) !== 0;
+  // no_multi commands (SAVE, SHUTDOWN...) inside MULTI: before the ACL, as Redis.
+  if (inMulti && (cmd.flags & CMD_NO_MULTI) !== 0) {
+    reject(server, c, cmd, TX_ERR.notAllowedInMulti, argv);
     return;
   }
   // 5. ACL: a user with every permission (the default user) costs one flag test.
   if (!c.aclUser.unrestricted && aclRefused(server, c, cmd, argv)) return;
-  // 6. CLIENT PAUSE holds the client until the pause ends.
-  if (server.pauses.active && server.pauses.blocks(cmd)) {
+  // 6. (Issue 8: the OOM and loading checks go here, before the pause; reject()
+  // flags a transaction. For EXEC, Redis judges denyoom on the queued commands
+  // too: c.multi.flags.)
+  // Pub/sub context: a subscribed RESP2 client may only (un)subscribe, PING, QUIT and RESET.
+  if ((c.flags & CLIENT_PUBSUB) !== 0 && c.resp === 2 && !allowedInPubsubContext(cmd)) {
+    reject(server, c, cmd, pubsubContext(cmd.fullName), argv);
+    return;
+  }
+  // CLIENT PAUSE holds the client until the pause ends; EXEC too when it would write.
+  if (server.pauses.active && (server.pauses.blocks(cmd) || execWouldWrite(server, c, cmd))) {
     c.postpone(argv);
     return;
   }
+  // MULTI queueing: everything but the commands that end or shape the transaction.
+  if (inMulti && !RUN_IN_MULTI.has(cmd.fullName)) {
+    queueCommand(c, cmd, argv, (cmd.flags & MAY_REPLICATE) !== 0);
+    c.sendReply(QUEUED);
+    return;
+  }
   call(server, c, cmd, argv);
+  // Clients blocked on keys this command (or EXEC) made ready, as Redis after each command.
+  if (server.blocking.readyCount !== 0) server.blocking.serveReady();
+}
+
+const MAY_REPLICATE = CMD_WRITE | flagBit('may_replicate');
+
+/** Commands a client in MULTI runs at once rather than queueing (Redis's processCommand). */
+const RUN_IN_MULTI: ReadonlySet<string> = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
+
+/** EXEC of queued writes is held by CLIENT PAUSE WRITE (Redis's is_may_replicate_command). */
+function execWouldWrite(server: Server, c: Client, cmd: Command): boolean {
+  const first = c.multi?.mayReplicate;
+  return first !== undefined && cmd.fullName === 'exec' && server.pauses.blocks(first);
 }
 
 /** Gate 5 for a restricted user: refuse (NOPERM, ACL LOG) if the ACL check denies. */
@@ -91,7 +143,7 @@ function aclRefused(server: Server, c: Client, cmd: Command, argv: string[]): bo
   const denial = checkCommand(c.aclUser, cmd, argv);
   if (denial === undefined) return false;
   server.acl.recordDenial(c, cmd, argv, denial);
-  reject(server, c, cmd, noPermission(denial.reason, cmd.fullName));
+  reject(server, c, cmd, noPermission(denial.reason, cmd.fullName), argv);
   return true;
 }
 
@@ -100,14 +152,45 @@ function isHttpWord(name: string): boolean {
   return lower === 'post' || lower === 'host:';
 }
 
-/** A command refused before it ran: counted as rejected, reply sent. */
-export function reject(server: Server, c: Client, cmd: Command | undefined, err: ErrorReply): void {
-  if (cmd !== undefined) cmd.stats.rejectedCalls++;
+/**
+ * A command refused before it ran: counted as rejected, reply sent. Inside
+ * MULTI the transaction is flagged; a refused EXEC discards it and answers
+ * EXECABORT with the reason (Redis's rejectCommand / execCommandAbort), and
+ * MONITOR sees the EXEC (`argv`) that ended it.
+ */
+export function reject(
+  server: Server,
+  c: Client,
+  cmd: Command | undefined,
+  err: ErrorReply,
+  argv?: readonly string[],
+): void {
+  flagTransaction(c);
+  if (cmd !== undefined) {
+    cmd.stats.rejectedCalls++;
+    if (cmd.fullName === 'exec') {
+      discardTransaction(c);
+      // Redis drops the "ERR " its bare messages would have got.
+      const why = err.message.startsWith('ERR ') ? err.message.slice(4) : err.message;
+      err = execAbortBecause(why);
+      server.countError(err);
+      c.sendReply(err);
+      if (server.monitors.size !== 0) server.feedMonitors(c, argv ?? [cmd.name]);
+      return;
+    }
+  }
   server.countError(err);
   c.sendReply(err);
 }
 
-/** Run a command's handler and send its reply, with statistics, MONITOR, SLOWLOG and LATENCY. */
+/** call() nesting (EXEC runs its queued commands through call): the outermost one freezes the clock. */
+let depth = 0;
+
+/**
+ * Run a command's handler and send its reply, with statistics, MONITOR, SLOWLOG
+ * and LATENCY. A command that blocked the client is counted now, as Redis 7.0;
+ * its SLOWLOG and latency samples wait for it to be served (src/core/blocking.ts).
+ */
 export function call(server: Server, c: Client, cmd: Command, argv: string[]): void {
   const handler = cmd.handler;
   if (handler === undefined) {
@@ -123,12 +206,13 @@ export function call(server: Server, c: Client, cmd: Command, argv: string[]): v
   const start = server.lastTick;
   freezeAtMonotonic(start);
   let reply: Reply;
+  depth++;
   try {
     reply = handler(c, argv);
   } catch (err) {
     reply = toErrorReply(server, cmd, err);
   }
-  unfreeze();
+  if (--depth === 0) unfreeze();
   const end = performance.now();
   server.lastTick = end;
   const usec = Math.round((end - start) * 1000);
@@ -146,6 +230,10 @@ export function call(server: Server, c: Client, cmd: Command, argv: string[]): v
   // left selected; administrative commands are never shown.
   if (server.monitors.size !== 0 && (cmd.flags & (CMD_SKIP_MONITOR | CMD_ADMIN)) === 0) {
     server.feedMonitors(c, redactedArgv(cmd, argv));
+  }
+  if ((c.flags & CLIENT_BLOCKED) !== 0) {
+    server.blocking.started(c, cmd, argv, usec);
+    return;
   }
   if (
     usec >= server.slowlogThreshold &&

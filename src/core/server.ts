@@ -6,7 +6,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { unlinkSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import { resolve as resolvePath } from 'node:path';
-import { Acl } from '../acl/acl.js';
+import { Acl, type AuthFailure } from '../acl/acl.js';
 import { ALL_COMMANDS } from '../commands/all.js';
 import { errorText } from '../commands/errors.js';
 import { type Command, CommandTable } from '../commands/registry.js';
@@ -19,15 +19,20 @@ import { Network } from '../net/network.js';
 import { encodeReply } from '../protocol/encoder.js';
 import { type ErrorReply, StatusReply } from '../protocol/reply.js';
 import { tightenOwnedDir, writeFileAtomic } from '../security/files.js';
+import { Security } from '../security/security.js';
 import { Database, type KeyspaceObserver } from '../store/database.js';
 import { refreshLru } from '../util/clock.js';
 import { repr } from '../util/repr.js';
+import { Blocking } from './blocking.js';
 import { CLIENT_BLOCKED, CLIENT_CLOSE_ASAP, CLIENT_PUBSUB, CLIENT_UNIX_SOCKET, Client } from './client.js';
 import { execute } from './dispatcher.js';
 import { LatencyMonitor } from './latency.js';
 import type { Logger } from './logger.js';
 import { formatTimeval, nowMicros, ServerMetrics } from './metrics.js';
+import { Transactions } from './multi.js';
+import { NOTIFY, publishKeyspaceEvent } from './notify.js';
 import { PauseState } from './pause.js';
+import { PubSub } from './pubsub.js';
 import { Slowlog } from './slowlog.js';
 import { VERSION } from './version.js';
 
@@ -94,6 +99,8 @@ export class Server {
   readonly commands: CommandTable;
   /** Users, authentication, the ACL check's data and ACL LOG (src/acl). */
   readonly acl: Acl;
+  /** Audit log, AUTH throttle, user-allow-from, start-up warnings (src/security). */
+  readonly security: Security;
   readonly dbs: Database[];
   readonly clients = new Map<number, Client>();
   readonly monitors = new Set<Client>();
@@ -101,6 +108,14 @@ export class Server {
   readonly latency = new LatencyMonitor();
   readonly metrics = new ServerMetrics();
   readonly pauses = new PauseState();
+  /** Channels, patterns and their subscribers (src/core/pubsub.ts). */
+  readonly pubsub = new PubSub();
+  /** notify-keyspace-events: the classes of keyspace events published (0: none). */
+  notifyKeyspaceEvents = 0;
+  /** WATCH registry (src/core/multi.ts). */
+  readonly transactions = new Transactions();
+  /** Clients blocked on keys, their timeouts and serving (src/core/blocking.ts). */
+  readonly blocking: Blocking = new Blocking(this);
   stats: ServerStats = newStats();
   readonly runId = createHash('sha1').update(`${process.pid}-${Date.now()}-${Math.random()}`).digest('hex');
   /** Replication ID (INFO `master_replid`), new at every start as in Redis. */
@@ -143,14 +158,25 @@ export class Server {
     this.commands = new CommandTable(ALL_COMMANDS);
     this.network = new Network(this, options.ephemeralPort === true);
     this.acl = new Acl(this);
+    this.security = new Security(this);
     this.observer = {
-      expired: () => {
+      expired: (db, key) => {
         this.stats.expiredKeys++;
+        this.notifyKeyspaceEvent(NOTIFY.EXPIRED, 'expired', key, db.id);
         // The modified() that follows is not a change a save must capture (Redis does not count it).
         this.stats.dirty--;
       },
-      modified: () => {
+      modified: (db, key) => {
         this.stats.dirty++;
+        // WATCH and blocked clients: one integer test each when unused.
+        if (this.transactions.watching !== 0) this.transactions.touch(db, key);
+        if (this.blocking.blockedCount !== 0) this.blocking.signal(db, key);
+      },
+      created: (db, key) => this.notifyKeyspaceEvent(NOTIFY.NEW, 'new', key, db.id),
+      missed: (db, key) => this.notifyKeyspaceEvent(NOTIFY.KEY_MISS, 'keymiss', key, db.id),
+      swapping: (a, b) => {
+        this.transactions.swapping(a, b);
+        this.blocking.swapping(a, b);
       },
     };
     const n = config.get<number>('databases');
@@ -165,10 +191,12 @@ export class Server {
       const [from, to] = line.args as [string, string];
       const err = this.commands.rename(from, to);
       if (err !== undefined) throw new ConfigFileError(line.file, line.line, line.text, err);
-      logger.notice(
+      // The new name is never logged: it may be meant as a secret.
+      const rule = from.toLowerCase();
+      logger.warning(
         to === ''
-          ? `Command '${from}' disabled by rename-command`
-          : `Command '${from}' renamed by rename-command`,
+          ? `Command '${from}' disabled by rename-command. ACL rules are the modern way to do this: '-${rule}' in the rules of the users that must not run it (ACL SETUSER <user> -${rule}).`
+          : `Command '${from}' renamed by rename-command. ACL rules are the modern way to do this: '-${rule}' for ordinary users and '+${rule}' for an administrator user, instead of a name anyone who learns it can call.`,
       );
     }
     for (const d of DIRECTIVES) {
@@ -185,6 +213,7 @@ export class Server {
     for (const line of config.ignored) {
       logger.notice(`Deprecated directive '${line.name}' ignored (${line.file}:${line.line})`);
     }
+    this.security.startupWarnings();
   }
 
   /** CONFIG RESETSTAT: Redis's resetServerStats plus command and error statistics; uptime and dirty are kept. */
@@ -222,14 +251,12 @@ export class Server {
 
   /**
    * Authenticate `c` as `name` without a password (a verified TLS client
-   * certificate, tls-auth-clients-user CN): false when no such enabled user.
+   * certificate, tls-auth-clients-user CN): true, or why not (no such enabled
+   * user, or a source outside its user-allow-from networks).
    */
-  authenticateAs(c: Client, name: string): boolean {
-    const u = this.acl.getUser(name);
-    if (u === undefined || !u.enabled) return false;
-    c.aclUser = u;
-    c.authenticated = true;
-    return true;
+  authenticateAs(c: Client, name: string): true | AuthFailure {
+    // user-allow-from applies here too; audited as 'tls-certificate'.
+    return this.acl.authenticateTrusted(c, name, 'tls-certificate');
   }
 
   /**
@@ -258,6 +285,16 @@ export class Server {
     execute(this, c, argv);
   }
 
+  /**
+   * Redis's notifyKeyspaceEvent: publish `event` on `key` of database `dbId` if
+   * its class `type` (NOTIFY.*) is selected. With notifications off this is one
+   * flag test; command handlers call it once per event, with Redis's event names.
+   */
+  notifyKeyspaceEvent(type: number, event: string, key: string, dbId: number): void {
+    const flags = this.notifyKeyspaceEvents;
+    if ((flags & type) !== 0) publishKeyspaceEvent(this.pubsub, flags, event, key, dbId);
+  }
+
   protectedCommandError(cmd: Command, c: Client): ErrorReply | undefined {
     const isDebug = cmd.name === 'debug';
     const directive = isDebug ? 'enable-debug-command' : 'enable-module-command';
@@ -283,7 +320,8 @@ export class Server {
   private suppressedSecurityWarnings = 0;
 
   /** Log a cross-protocol attack, at most once a minute (any peer can trigger it). */
-  securityWarning(c: Client): void {
+  securityWarning(c: Client, word = ''): void {
+    this.security.crossProtocol(c, word);
     const t = Date.now();
     if (t - this.lastSecurityWarning < 60_000) {
       this.suppressedSecurityWarnings++;
@@ -367,6 +405,9 @@ export class Server {
       this.stats.netOutputBytes += c.socket?.bytesWritten ?? 0;
     }
     this.monitors.delete(c);
+    this.pubsub.removeClient(c);
+    this.blocking.disconnected(c);
+    this.transactions.unwatchAll(c);
   }
 
   /**
@@ -461,11 +502,13 @@ export class Server {
     const timeout = this.config.get<number>('timeout');
     if (timeout > 0) {
       for (const c of this.clients.values()) {
-        // As Redis: no timeout for MONITOR, blocked (they have their own) and pub/sub clients.
+        // As Redis: no timeout for MONITOR, blocked (they have their own; CLIENT
+        // PAUSE holds count as blocked) and pub/sub clients.
         if (
           c.idleSeconds() > timeout &&
           !this.monitors.has(c) &&
-          (c.flags & (CLIENT_BLOCKED | CLIENT_PUBSUB)) === 0
+          (c.flags & (CLIENT_BLOCKED | CLIENT_PUBSUB)) === 0 &&
+          !c.paused
         ) {
           this.logger.verbose(`Closing idle client ${c.describe()}`);
           c.flags |= CLIENT_CLOSE_ASAP;
@@ -481,9 +524,11 @@ export class Server {
     this.closing = (async () => {
       if (this.cronTimer !== null) clearInterval(this.cronTimer);
       this.pauses.dispose();
+      this.blocking.dispose();
       const closes = this.network.close();
       for (const c of this.clients.values()) c.destroy();
       await closes;
+      this.security.close();
       const pidfile = this.pidfilePath;
       if (pidfile !== undefined) {
         try {

@@ -13,7 +13,10 @@
  *      Redis 7; others get Redis's `-DENIED` text and are disconnected, counted
  *      and logged.
  *   5. TLS with `tls-auth-clients-user CN`: the certificate's CN authenticates the
- *      client as that ACL user.
+ *      client as that ACL user (if its user-allow-from networks allow the peer).
+ *
+ * Refusals by allow-from and protected mode are also audit-log events
+ * (src/security, `connectionRefused`).
  *
  * Nothing here runs per command: the request path is untouched.
  */
@@ -290,6 +293,12 @@ export class Network {
         raw.destroy();
         stats.rejectedConnections++;
         stats.allowFromRejections++;
+        server.security.connectionRefused(
+          ip,
+          raw.remotePort,
+          formatPeer(raw.localAddress, raw.localPort),
+          'allow-from',
+        );
         this.refusals.warning(
           `Connection from ${formatPeer(ip, raw.remotePort)} refused: its address is not in allow-from`,
         );
@@ -320,7 +329,11 @@ export class Network {
       return;
     }
     if (this.protectedModeRefuses(raw.remoteAddress)) {
-      this.deny(raw, formatPeer(raw.remoteAddress, raw.remotePort));
+      this.deny(
+        raw,
+        formatPeer(raw.remoteAddress, raw.remotePort),
+        formatPeer(raw.localAddress, raw.localPort),
+      );
       return;
     }
     server.acceptClient(raw, 'tcp');
@@ -334,8 +347,9 @@ export class Network {
     return ip !== '127.0.0.1' && ip !== '::1';
   }
 
-  private deny(socket: Socket, peer: string): void {
+  private deny(socket: Socket, peer: string, laddr: string): void {
     this.server.stats.rejectedConnections++;
+    this.server.security.connectionRefused(socket.remoteAddress, socket.remotePort, laddr, 'protected-mode');
     this.refusals.warning(
       `Connection from ${peer} refused by protected mode: no password is set for the default user (only loopback clients are served)`,
     );
@@ -358,7 +372,7 @@ export class Network {
       return;
     }
     if (this.protectedModeRefuses(s.remoteAddress)) {
-      this.deny(s, peer);
+      this.deny(s, peer, where?.laddr ?? formatPeer(s.localAddress, s.localPort));
       return;
     }
     const c = server.acceptClient(s, 'tls');
@@ -370,13 +384,14 @@ export class Network {
   private mapCertificate(c: Client, s: TLSSocket, peer: string): void {
     const cn = s.getPeerCertificate().subject?.CN;
     const name = typeof cn === 'string' ? cn : undefined;
-    if (name !== undefined && name !== '' && this.server.authenticateAs(c, name)) {
+    const outcome = name !== undefined && name !== '' ? this.server.authenticateAs(c, name) : 'no-user';
+    if (outcome === true) {
       this.server.logger.verbose(`Client ${peer} authenticated as user '${name}' by its TLS certificate`);
       return;
     }
     this.server.stats.tlsCertAuthFailures++;
     this.certAuthFailures.warning(
-      `TLS client certificate of ${peer} (CN ${name === undefined ? 'missing or repeated' : JSON.stringify(name.slice(0, 128))}) does not name an enabled ACL user: the connection stays with the default user`,
+      `TLS client certificate of ${peer} (CN ${name === undefined ? 'missing or repeated' : JSON.stringify(name.slice(0, 128))}) ${outcome === 'network' ? 'names a user that may not authenticate from this address (user-allow-from)' : 'does not name an enabled ACL user'}: the connection stays with the default user`,
     );
   }
 

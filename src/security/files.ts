@@ -160,7 +160,8 @@ export function openPrivateAppend(path: string): { fd: number; note?: string } {
       if (mode !== PRIVATE_FILE_MODE) fchmodSync(fd, PRIVATE_FILE_MODE);
       return { fd };
     }
-    if ((mode & 0o077) !== 0 && st.uid === geteuid()) {
+    // Only regular files: never chmod a device or terminal (`logfile /dev/stdout` as root).
+    if (st.isFile() && (mode & 0o077) !== 0 && st.uid === geteuid()) {
       fchmodSync(fd, PRIVATE_FILE_MODE);
       return { fd, note: `${path}: mode changed from ${octal(mode)} to ${octal(PRIVATE_FILE_MODE)}` };
     }

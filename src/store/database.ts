@@ -27,8 +27,18 @@ export const NONE: Slot = -1;
 export interface KeyspaceObserver {
   /** A key was removed because its TTL passed (lazily or by the active cycle). */
   expired(db: Database, key: string): void;
-  /** A key was written, deleted or expired (WATCH, client-side caching). */
+  /** A key was written, deleted or expired (WATCH, blocked clients, client-side caching). */
   modified(db: Database, key: string): void;
+  /**
+   * SWAPDB is about to exchange the contents of `db` and `other` (called once,
+   * before the swap): WATCH's whole-database rules, and blocked clients whose
+   * keys appear.
+   */
+  swapping?(db: Database, other: Database): void;
+  /** A key was added (Redis's dbAdd: keyspace event "new"). */
+  created?(db: Database, key: string): void;
+  /** A lookup counted as a keyspace miss (keyspace event "keymiss"). */
+  missed?(db: Database, key: string): void;
 }
 
 const NO_OBSERVER: KeyspaceObserver = { expired() {}, modified() {} };
@@ -120,18 +130,23 @@ export class Database {
   lookup(key: string): Slot {
     const slot = this.index.get(key);
     if (slot === undefined) {
-      if (Database.countStats) this.misses++;
+      if (Database.countStats) this.miss(key);
       return NONE;
     }
     const i = slot * STRIDE;
     const meta = this.rec[i] as number;
     if ((meta & F_EXPIRE) !== 0 && this.expireIfNeeded(key, slot)) {
-      if (Database.countStats) this.misses++;
+      if (Database.countStats) this.miss(key);
       return NONE;
     }
     if (Database.countStats) this.hits++;
     if (!Database.noTouch) this.rec[i] = (meta & ~LRU_MASK) | lru();
     return slot;
+  }
+
+  private miss(key: string): void {
+    this.misses++;
+    this.observer.missed?.(this, key);
   }
 
   /** The slot of a live key without touching its LRU clock or statistics (OBJECT, TYPE-like introspection). */
@@ -181,6 +196,18 @@ export class Database {
 
   exists(key: string): boolean {
     return this.lookup(key) !== NONE;
+  }
+
+  /** The key is stored, even if its TTL passed (Redis's dictFind on the main dict); no expiry, no stats. */
+  contains(key: string): boolean {
+    return this.index.get(key) !== undefined;
+  }
+
+  /** The key is stored but its TTL passed (Redis's keyIsExpired); nothing is deleted. */
+  keyIsExpired(key: string): boolean {
+    const slot = this.index.get(key);
+    if (slot === undefined || (this.meta(slot) & F_EXPIRE) === 0) return false;
+    return (this.expires.get(key) as ExpireTime) < now();
   }
 
   get(key: string): Value | undefined {
@@ -300,7 +327,8 @@ export class Database {
    */
   set(key: string, value: Value, keepTtl = false, raw = false): void {
     const slot = this.index.get(key);
-    if (slot === undefined) {
+    // A key whose TTL passed is gone first (expired, then added anew), as Redis's setKey looks it up.
+    if (slot === undefined || ((this.meta(slot) & F_EXPIRE) !== 0 && this.expireIfNeeded(key, slot))) {
       this.insert(key, value, raw ? F_RAW : 0);
       this.observer.modified(this, key);
     } else {
@@ -455,6 +483,7 @@ export class Database {
     const meta = this.store(slot, value);
     this.rec[i] = meta | lru() | flags;
     this.index.add(key, slot);
+    this.observer.created?.(this, key);
     return slot;
   }
 
@@ -538,6 +567,7 @@ export class Database {
     if ((this.meta(slot) & F_EXPIRE) !== 0) this.expires.delete(from);
     this.keyAt[slot] = to;
     this.index.add(to, slot);
+    this.observer.created?.(this, to);
     this.setMeta(slot, this.meta(slot) & ~F_EXPIRE);
     if (when !== undefined) this.setExpire(to, when);
     this.observer.modified(this, from);
@@ -547,7 +577,7 @@ export class Database {
   /** True when the key was expired (and is now deleted). */
   private expireIfNeeded(key: string, slot: Slot): boolean {
     const when = this.expires.get(key);
-    if (when === undefined || when > now()) return false;
+    if (when === undefined || when >= now()) return false;
     this.remove(key, slot);
     this.observer.expired(this, key);
     this.observer.modified(this, key);
@@ -623,7 +653,7 @@ export class Database {
     for (let slot = 0; slot < keys.length; slot++) {
       const key = keys[slot];
       if (key === undefined) continue;
-      if ((this.meta(slot) & F_EXPIRE) !== 0 && (this.expires.get(key) as ExpireTime) <= t) continue;
+      if ((this.meta(slot) & F_EXPIRE) !== 0 && (this.expires.get(key) as ExpireTime) < t) continue;
       yield key;
     }
   }
@@ -640,13 +670,16 @@ export class Database {
   /** Delete everything; returns the number of keys removed. */
   clear(): number {
     const n = this.index.size;
-    for (const key of this.keyAt) if (key !== undefined) this.observer.modified(this, key);
+    const keys = this.keyAt;
     this.reset();
+    // After the reset: the observer sees the keys gone, as Redis's touchAllWatchedKeysInDb does.
+    for (const key of keys) if (key !== undefined) this.observer.modified(this, key);
     return n;
   }
 
   /** SWAPDB: exchange contents with another database (clients keep their db index). */
   swapWith(other: Database): void {
+    this.observer.swapping?.(this, other);
     const mine = this.contents();
     this.adopt(other.contents());
     other.adopt(mine);
@@ -688,7 +721,7 @@ export class Database {
         continue;
       }
       checked++;
-      if (r.value[1] <= t) due.push(r.value[0]);
+      if (r.value[1] < t) due.push(r.value[0]);
     }
     this.expireCursor = it;
     let expired = 0;

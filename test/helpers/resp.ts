@@ -144,9 +144,11 @@ export class RespConnection {
     });
   }
 
-  static open(port: number, host = '127.0.0.1'): Promise<RespConnection> {
+  /** `localAddress`: the source address (127.0.0.2 to be "another address" on loopback). */
+  static open(port: number, host = '127.0.0.1', localAddress?: string): Promise<RespConnection> {
     return new Promise((resolve, reject) => {
-      const s = connect({ port, host }, () => resolve(new RespConnection(s)));
+      const opts = localAddress === undefined ? { port, host } : { port, host, localAddress };
+      const s = connect(opts, () => resolve(new RespConnection(s)));
       s.once('error', reject);
     });
   }
