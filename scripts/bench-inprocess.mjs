@@ -7,7 +7,9 @@
  * machine, and what to watch when changing the request path (decoder,
  * dispatcher, ACL checks, store). Run after `npm run build`:
  *
- *   node scripts/bench-inprocess.mjs [rounds=6]
+ * LPUSH runs before RPOP, so RPOP pops what LPUSH pushed.
+ *
+ *   node scripts/bench-inprocess.mjs [rounds=6] [TEST,TEST...]
  */
 import { Client } from '../dist/src/core/client.js';
 import { createServer } from '../dist/src/index.js';
@@ -32,23 +34,46 @@ const client = new Client(1, server, fakeSocket, server.dbs[0], '127.0.0.1:1', '
 const value = 'x'.repeat(1024);
 const KEYS = 100000;
 
+/** One RESP command. */
+function resp(argv) {
+  let s = `*${argv.length}\r\n`;
+  for (const a of argv) s += `$${a.length}\r\n${a}\r\n`;
+  return s;
+}
+
+const key = (i) => `key:${String(i % KEYS).padStart(12, '0')}`;
+const rand = (i) => String((i * 7919) % KEYS).padStart(12, '0');
+/** The commands redis-benchmark sends for each test (`-d 1024 -r 100000`). */
+const COMMANDS = {
+  PING: () => ['PING'],
+  SET: (i) => ['SET', key(i * 7919), value],
+  GET: (i) => ['GET', key(i * 7919)],
+  INCR: (i) => ['INCR', `ctr:${rand(i)}`],
+  LPUSH: () => ['LPUSH', 'mylist', value],
+  RPOP: () => ['RPOP', 'mylist'],
+  HSET: (i) => ['HSET', `myhash:${rand(i)}`, `element:${rand(i + 1)}`, value],
+  SADD: (i) => ['SADD', 'myset', `element:${rand(i)}`],
+  ZADD: (i) => ['ZADD', 'myzset', rand(i + 3), `element:${rand(i)}`],
+  ZRANGE100: () => ['ZRANGE', 'bench:zset', '0', '99'],
+};
+
 function batch(cmd, from) {
   let s = '';
-  for (let i = 0; i < 16; i++) {
-    const k = `key:${String((from + i * 7919) % KEYS).padStart(12, '0')}`;
-    if (cmd === 'SET') s += `*3\r\n$3\r\nSET\r\n$16\r\n${k}\r\n$1024\r\n${value}\r\n`;
-    else if (cmd === 'GET') s += `*2\r\n$3\r\nGET\r\n$16\r\n${k}\r\n`;
-    else if (cmd === 'INCR') s += `*2\r\n$4\r\nINCR\r\n$16\r\nctr:${k.slice(4)}\r\n`;
-    else s += '*1\r\n$4\r\nPING\r\n';
-  }
+  for (let i = 0; i < 16; i++) s += resp(COMMANDS[cmd](from + i));
   return Buffer.from(s, 'latin1');
 }
 
-const tests = ['PING', 'SET', 'GET', 'INCR'];
+const tests = (process.argv[3] ?? 'PING,SET,GET,INCR,LPUSH,RPOP,HSET,SADD,ZADD,ZRANGE100').split(',');
 const batches = Object.fromEntries(
   tests.map((t) => [t, Array.from({ length: 2000 }, (_, b) => batch(t, b * 16))]),
 );
 for (let i = 0; i < KEYS; i += 16) client.onData(batch('SET', i));
+client.onData(
+  Buffer.from(
+    resp(['ZADD', 'bench:zset', ...Array.from({ length: 100 }, (_, i) => [String(i), `member:${i}`]).flat()]),
+    'latin1',
+  ),
+);
 
 const best = Object.fromEntries(tests.map((t) => [t, Number.POSITIVE_INFINITY]));
 for (let r = 0; r < rounds; r++) {

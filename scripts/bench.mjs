@@ -8,10 +8,18 @@
  * from /proc/<pid>/stat. Then resident memory after loading 1 M keys with 100-byte
  * values into each.
  *
+ * Two suites: the core string commands (SET, GET, INCR, MSET) at pipeline 1
+ * and 16, and the data-type commands (LPUSH, RPOP, HSET, SADD, ZADD, ZRANGE of
+ * 100 elements, XADD) at pipeline 1. LPUSH runs before RPOP so RPOP pops real
+ * elements; ZRANGE reads a 100-member sorted set created on both servers first;
+ * ZRANGE and XADD are not redis-benchmark built-in tests, so they run as
+ * explicit commands.
+ *
  * Options (environment): BENCH_ROUNDS (3), BENCH_REQUESTS_P1 (200000),
  * BENCH_REQUESTS_P16 (1000000), BENCH_CLIENTS (50), BENCH_SKIP_MEMORY=1,
- * BENCH_TESTS (set,get,incr,mset), BENCH_ONLY_MEMORY=1, BENCH_JSON (path for
- * machine-readable results).
+ * BENCH_TESTS (run only these tests, at BENCH_PIPELINES), BENCH_SUITES
+ * (core,types), BENCH_ONLY_MEMORY=1, BENCH_JSON (path for machine-readable
+ * results).
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -28,8 +36,31 @@ const ROUNDS = Number(env.BENCH_ROUNDS ?? 3);
 const N_P1 = Number(env.BENCH_REQUESTS_P1 ?? 200000);
 const N_P16 = Number(env.BENCH_REQUESTS_P16 ?? 1000000);
 const CLIENTS = Number(env.BENCH_CLIENTS ?? 50);
-const TESTS = (env.BENCH_TESTS ?? 'set,get,incr,mset').split(',');
 const PIPELINES = (env.BENCH_PIPELINES ?? '1,16').split(',').map(Number);
+/** Each suite: its tests and the pipeline depths they run at. */
+const SUITES = env.BENCH_TESTS
+  ? [{ name: 'custom', tests: env.BENCH_TESTS.split(','), pipelines: PIPELINES }]
+  : [
+      { name: 'core', tests: ['set', 'get', 'incr', 'mset'], pipelines: PIPELINES },
+      {
+        name: 'types',
+        tests: ['lpush', 'rpop', 'hset', 'sadd', 'zadd', 'zrange100', 'xadd'],
+        pipelines: [1],
+      },
+    ].filter((suite) => (env.BENCH_SUITES ?? 'core,types').split(',').includes(suite.name));
+/** Tests that are explicit commands rather than redis-benchmark built-ins. */
+const COMMANDS = {
+  zrange100: ['ZRANGE', 'bench:zset', '0', '99'],
+  xadd: ['XADD', 'bench:stream', '*', 'field', 'value'],
+};
+/** Data a test reads, created on each server before it runs. */
+const SETUP = {
+  zrange100: () => [
+    'ZADD',
+    'bench:zset',
+    ...Array.from({ length: 100 }, (_, i) => [String(i), `member:${i}`]).flat(),
+  ],
+};
 const VALUE_SIZE = Number(env.BENCH_VALUE_SIZE ?? 1024);
 const KEYSPACE = 100000;
 const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
@@ -100,16 +131,15 @@ function benchmark(port, test, pipeline, requests) {
     String(VALUE_SIZE),
     '-r',
     String(KEYSPACE),
-    '-t',
-    test,
     '--csv',
+    ...(COMMANDS[test] ?? ['-t', test]),
   ];
   const [c, a] = pin(BENCH_CPU, 'redis-benchmark', args);
   const out = execFileSync(c, a, { encoding: 'utf8', maxBuffer: 1 << 24 });
   const line = out
     .trim()
     .split('\n')
-    .find((l) => l.startsWith('"') && !l.startsWith('"test"'));
+    .findLast((l) => l.startsWith('"') && !l.startsWith('"test"'));
   if (line === undefined) throw new Error(`unexpected redis-benchmark output:\n${out}`);
   return Number(line.split(',')[1].replace(/"/g, ''));
 }
@@ -238,44 +268,52 @@ async function main() {
     console.log(
       `redis-benchmark: ${CLIENTS} clients, ${VALUE_SIZE}-byte values, ${KEYSPACE} random keys, ${ROUNDS} rounds; servers on CPU ${SERVER_CPU}, benchmark on CPU ${BENCH_CPU}${haveTaskset ? '' : ' (taskset missing: not pinned)'}`,
     );
+    const suites = env.BENCH_ONLY_MEMORY === '1' ? [] : SUITES;
+    for (const suite of suites)
+      for (const test of suite.tests)
+        for (const s of [redoubt, redis]) if (SETUP[test]) redisCli(s.port, ...SETUP[test]());
     // Warm-up: let V8 optimise the hot paths before measuring.
-    const measuring = env.BENCH_ONLY_MEMORY === '1' ? [] : PIPELINES;
-    for (const test of TESTS)
-      for (const p of measuring) benchmark(redoubt.port, test, p, p === 1 ? N_P1 / 4 : N_P16 / 4);
-    for (const p of measuring) {
-      for (const test of TESTS) {
-        const n = p === 1 ? N_P1 : N_P16;
-        const runs = { redoubt: [], redis: [] };
-        for (let r = 0; r < ROUNDS; r++) {
-          runs.redoubt.push(measure(redoubt, test, p, n));
-          runs.redis.push(measure(redis, test, p, n));
+    for (const suite of suites)
+      for (const test of suite.tests)
+        for (const p of suite.pipelines) benchmark(redoubt.port, test, p, p === 1 ? N_P1 / 4 : N_P16 / 4);
+    const summary = {};
+    for (const suite of suites) {
+      for (const p of suite.pipelines) {
+        const rows = [];
+        for (const test of suite.tests) {
+          const n = p === 1 ? N_P1 : N_P16;
+          const runs = { redoubt: [], redis: [] };
+          for (let r = 0; r < ROUNDS; r++) {
+            runs.redoubt.push(measure(redoubt, test, p, n));
+            runs.redis.push(measure(redis, test, p, n));
+          }
+          const row = {
+            suite: suite.name,
+            test: test.toUpperCase(),
+            pipeline: p,
+            redoubtRps: median(runs.redoubt.map((x) => x.rps)),
+            redisRps: median(runs.redis.map((x) => x.rps)),
+            redoubtCpuUs: median(runs.redoubt.map((x) => x.cpuUsPerReq)),
+            redisCpuUs: median(runs.redis.map((x) => x.cpuUsPerReq)),
+          };
+          row.ratio = row.redoubtRps / row.redisRps;
+          row.cpuRatio = row.redoubtCpuUs / row.redisCpuUs;
+          rows.push(row);
+          results.push(row);
+          console.log(
+            `${row.test.padEnd(9)} P${String(p).padEnd(3)} redoubt ${fmtN(row.redoubtRps).padStart(9)} rps  redis ${fmtN(row.redisRps).padStart(9)} rps  ratio ${row.ratio.toFixed(2)}   cpu/req redoubt ${row.redoubtCpuUs.toFixed(2)} us  redis ${row.redisCpuUs.toFixed(2)} us  (x${row.cpuRatio.toFixed(2)})`,
+          );
         }
-        const row = {
-          test: test.toUpperCase(),
-          pipeline: p,
-          redoubtRps: median(runs.redoubt.map((x) => x.rps)),
-          redisRps: median(runs.redis.map((x) => x.rps)),
-          redoubtCpuUs: median(runs.redoubt.map((x) => x.cpuUsPerReq)),
-          redisCpuUs: median(runs.redis.map((x) => x.cpuUsPerReq)),
+        const key = `${suite.name} P${p}`;
+        summary[key] = {
+          medianRatio: median(rows.map((r) => r.ratio)),
+          minRatio: Math.min(...rows.map((r) => r.ratio)),
+          medianCpuRatio: median(rows.map((r) => r.cpuRatio)),
         };
-        row.ratio = row.redoubtRps / row.redisRps;
-        row.cpuRatio = row.redoubtCpuUs / row.redisCpuUs;
-        results.push(row);
         console.log(
-          `${row.test.padEnd(5)} P${String(p).padEnd(3)} redoubt ${fmtN(row.redoubtRps).padStart(9)} rps  redis ${fmtN(row.redisRps).padStart(9)} rps  ratio ${row.ratio.toFixed(2)}   cpu/req redoubt ${row.redoubtCpuUs.toFixed(2)} us  redis ${row.redisCpuUs.toFixed(2)} us  (x${row.cpuRatio.toFixed(2)})`,
+          `${key}: median throughput ratio ${summary[key].medianRatio.toFixed(2)} (lowest ${summary[key].minRatio.toFixed(2)}), CPU per request x${summary[key].medianCpuRatio.toFixed(2)} of Redis`,
         );
       }
-    }
-    const summary = {};
-    for (const p of measuring) {
-      const rows = results.filter((r) => r.pipeline === p);
-      summary[`P${p}`] = {
-        medianRatio: median(rows.map((r) => r.ratio)),
-        medianCpuRatio: median(rows.map((r) => r.cpuRatio)),
-      };
-      console.log(
-        `median over tests at P${p}: throughput ratio ${summary[`P${p}`].medianRatio.toFixed(2)}, CPU per request x${summary[`P${p}`].medianCpuRatio.toFixed(2)} of Redis`,
-      );
     }
     if (env.BENCH_SKIP_MEMORY !== '1') summary.memory = await measureMemory(work);
     if (env.BENCH_JSON) {

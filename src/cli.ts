@@ -5,6 +5,7 @@
  */
 import { chownSync, lchownSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { runAudit } from './audit/command.js';
 import { Config } from './config/config.js';
 import { strerror } from './config/kinds.js';
 import {
@@ -17,6 +18,8 @@ import {
 import { Logger, type LogLevel, type LogSink, stdoutSink } from './core/logger.js';
 import { Server } from './core/server.js';
 import { REDIS_COMPAT_VERSION, VERSION } from './core/version.js';
+import { runHarden } from './harden/command.js';
+import { checkRdb } from './persistence/check-rdb.js';
 import { checkSecretFiles, privateLogSink, StrictPermissionsError } from './security/files.js';
 import { decideRoot, dropPrivileges, PrivilegeError, type RootDecision } from './security/privilege.js';
 
@@ -36,6 +39,9 @@ const MAIN_USAGE = `Usage: redoubt <command> [arguments]
 
 Commands:
   server [config] [--directive value ...]   start the server (redis-server conventions)
+  audit [--config FILE] [--url URL] [--host]  check a Redis, Valkey or Redoubt deployment
+  harden --out DIR [--target T] [--tls] ...  write a hardened deployment that the audit passes
+  check-rdb <file>                           check an RDB file (as redis-check-rdb)
   version                                    print the version
 `;
 
@@ -207,6 +213,22 @@ export async function main(argv: readonly string[]): Promise<number> {
   switch (command) {
     case 'server':
       return runServer(rest);
+    case 'audit':
+      return runAudit(rest, {
+        stdout: (s) => process.stdout.write(s),
+        stderr: (s) => process.stderr.write(s),
+      });
+    case 'harden':
+      return runHarden(rest, {
+        stdout: (s) => process.stdout.write(s),
+        stderr: (s) => process.stderr.write(s),
+      });
+    case 'check-rdb':
+      if (rest.length !== 1) {
+        process.stderr.write('Usage: redoubt check-rdb <rdb-file-name>\n');
+        return 1;
+      }
+      return checkRdb(rest[0] as string, (line) => process.stdout.write(`${line}\n`));
     case 'version':
     case '-v':
     case '--version':

@@ -13,6 +13,11 @@
  * Node's `listen(0)`), unless a `tlsPort` is set: then, as in redis.conf, it
  * means TLS only; use `bind: ''` for no TCP listener.
  *
+ * Persistence is the host application's choice: without a `configFile`, an
+ * embedded server has no save points (`save ""`) unless `save` is given, so a
+ * test or an app never finds a dump.rdb written into its working directory.
+ * An existing dump.rdb in `dir` is still loaded at start-up, as Redis does.
+ *
  * Privileges belong to the host application: `run-as` has no effect here, and a
  * server embedded in a root process only logs a warning (redoubt-server refuses
  * to run as root). Config files holding secrets that others can read are
@@ -69,6 +74,8 @@ function toArgs(v: DirectiveValue): string[] {
 export function createServer(options: CreateServerOptions = {}): RedoubtServer {
   const lines: ConfigLine[] = options.configFile === undefined ? [] : readConfigFile(options.configFile);
   let ephemeral = false;
+  if (options.configFile === undefined && options.save === undefined)
+    lines.push({ name: 'save', args: [''], file: '(embedded default)', line: 0, text: 'save ""' });
   for (const [key, value] of Object.entries(options)) {
     if (key === 'configFile' || key === 'log' || value === undefined) continue;
     const name = kebab(key);

@@ -31,9 +31,9 @@ import { freePort, ROOT, redisServerPath, spawnServer, startRedoubt } from './he
 /** Values that legitimately differ between the two servers (documented in docs/configuration.md). */
 const DIFFERENT_VALUES = new Set(['port', 'dir']);
 const REDIS_SAVE_DEFAULT = '3600 1 300 100 60 10000';
-/** Redis started with Redoubt's secure defaults (its helper adds --save ''; restore its default). */
+/** Redis started with Redoubt's secure defaults (the helpers add save ""; restore the default). */
 const REDIS_SECURE = ['--bind', '127.0.0.1 -::1', '--save', REDIS_SAVE_DEFAULT];
-const REDOUBT_SECURE = { bind: ['127.0.0.1', '-::1'] };
+const REDOUBT_SECURE = { bind: ['127.0.0.1', '-::1'], save: REDIS_SAVE_DEFAULT };
 /** Redoubt's own directives (allow-from, run-as...): Redis 7.0 has none of them. */
 const EXTENSIONS = new Set(DIRECTIVES.filter((d) => (d.flags ?? 0) & EXTENSION).map((d) => d.name));
 

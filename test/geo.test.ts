@@ -22,6 +22,7 @@ import { inResp3 } from './helpers/collections.js';
 import { type Comparator, Differential, exact } from './helpers/diff.js';
 import { prng, testSeed } from './helpers/random.js';
 import { type Arg, parse, type Value } from './helpers/resp.js';
+import { SubscriberPair } from './helpers/subscriber.js';
 
 const key = (v: Value): string => JSON.stringify(v, (_, x) => (typeof x === 'bigint' ? `${x}n` : x));
 
@@ -132,6 +133,32 @@ describe('geo commands (differential)', () => {
       ['GEORADIUSBYMEMBER', 'g', 'm', '3'],
       ['GEORADIUS_RO', 'g', '1', '2', '3'],
       ['GEORADIUSBYMEMBER_RO', 'g', 'm', '3'],
+    ]);
+  });
+
+  it('COMMAND GETKEYS: the STORE / STOREDIST destination of the GEORADIUS family', async (t) => {
+    if (d === null) return t.skip('redis-server not installed');
+    await d.all([
+      ['COMMAND', 'GETKEYS', 'GEORADIUS', 'g', '1', '2', '3', 'km', 'STORE', 'a'],
+      ['COMMAND', 'GETKEYS', 'GEORADIUS', 'g', '1', '2', '3', 'km', 'STOREDIST', 'a', 'STORE', 'b'],
+      ['COMMAND', 'GETKEYS', 'GEORADIUS', 'g', '1', '2', '3', 'km', 'STORE'],
+      ['COMMAND', 'GETKEYS', 'GEORADIUS', 'g', '1', '2', '3', 'km', 'COUNT', 'STORE', 'x'],
+      ['COMMAND', 'GETKEYS', 'GEORADIUSBYMEMBER', 'g', 'm', '3', 'km', 'STORE', 'a'],
+      ['COMMAND', 'GETKEYSANDFLAGS', 'GEORADIUS', 'g', '1', '2', '3', 'km', 'STORE', 'a'],
+      ['COMMAND', 'GETKEYS', 'GEORADIUS_RO', 'g', '1', '2', '3', 'km'],
+      [
+        'COMMAND',
+        'GETKEYSANDFLAGS',
+        'GEOSEARCHSTORE',
+        'd',
+        'g',
+        'FROMLONLAT',
+        '1',
+        '2',
+        'BYRADIUS',
+        '1',
+        'km',
+      ],
     ]);
   });
 
@@ -472,6 +499,36 @@ describe('geo commands (differential)', () => {
         await d.same(['GEORADIUS', 'grid', lon, lat, '500', 'mi', 'COUNT', '50', 'ANY']);
         await d.same(['GEOSEARCH', 'grid', 'FROMLONLAT', lon, lat, 'BYBOX', '3000', '3000', 'mi']);
       }
+    }
+  });
+
+  it('keyspace events: zadd for GEOADD, geosearchstore / georadiusstore, del for an empty result', async (t) => {
+    if (d === null) return t.skip('redis-server not installed');
+    await d.all([['FLUSHALL'], ['CONFIG', 'SET', 'notify-keyspace-events', 'KEA']]);
+    const sub = await SubscriberPair.open(d);
+    try {
+      await sub.same(['PSUBSCRIBE', '__key*__:*']);
+      for (const cmd of [
+        ['GEOADD', 'g', '15', '37', 'a', '15.1', '37.1', 'b'],
+        ['GEOADD', 'g', '15', '37', 'a'],
+        ['GEOADD', 'g', 'XX', 'CH', '15.2', '37', 'a'],
+        ['GEOADD', 'g', 'NX', '15.2', '37', 'a'],
+        ['GEOADD', 'g', '1000', '37', 'bad'],
+        ['GEOSEARCHSTORE', 'd', 'g', 'FROMLONLAT', '15', '37', 'BYRADIUS', '100', 'km'],
+        ['GEOSEARCHSTORE', 'd', 'g', 'FROMLONLAT', '15', '37', 'BYRADIUS', '100', 'km', 'STOREDIST'],
+        ['GEOSEARCHSTORE', 'd', 'g', 'FROMLONLAT', '0', '0', 'BYRADIUS', '1', 'km'],
+        ['GEOSEARCHSTORE', 'd', 'g', 'FROMLONLAT', '0', '0', 'BYRADIUS', '1', 'km'],
+        ['GEORADIUS', 'g', '15', '37', '100', 'km', 'STORE', 'r'],
+        ['GEORADIUSBYMEMBER', 'g', 'a', '100', 'km', 'STOREDIST', 'r'],
+        ['GEORADIUS', 'g', '0', '0', '1', 'km', 'STORE', 'r'],
+        ['GEOSEARCH', 'g', 'FROMMEMBER', 'a', 'BYRADIUS', '100', 'km'],
+        ['GEOPOS', 'g', 'a'],
+      ]) {
+        await sub.command(d, cmd);
+      }
+    } finally {
+      sub.close();
+      await d.same(['CONFIG', 'SET', 'notify-keyspace-events', '']);
     }
   });
 

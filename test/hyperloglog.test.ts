@@ -13,6 +13,7 @@ import { inResp3 } from './helpers/collections.js';
 import { Differential, nearInteger } from './helpers/diff.js';
 import { prng, testSeed } from './helpers/random.js';
 import type { Arg } from './helpers/resp.js';
+import { SubscriberPair } from './helpers/subscriber.js';
 
 const SPARSE_EMPTY = Buffer.concat([
   Buffer.from('HYLL\x01\0\0\0\0\0\0\0\0\0\0\0', 'latin1'),
@@ -42,6 +43,17 @@ describe('HyperLogLog commands (differential)', () => {
       ['PFDEBUG', 'ENCODING'],
       ['PFDEBUG', 'a', 'b', 'c'],
       ['PFSELFTEST', 'x'],
+    ]);
+  });
+
+  it('COMMAND GETKEYS', async (t) => {
+    if (d === null) return t.skip('redis-server not installed');
+    await d.all([
+      ['COMMAND', 'GETKEYSANDFLAGS', 'PFADD', 'a', 'x'],
+      ['COMMAND', 'GETKEYSANDFLAGS', 'PFCOUNT', 'a', 'b', 'c'],
+      ['COMMAND', 'GETKEYSANDFLAGS', 'PFMERGE', 'a', 'b', 'c'],
+      ['COMMAND', 'GETKEYSANDFLAGS', 'PFDEBUG', 'ENCODING', 'a'],
+      ['COMMAND', 'GETKEYS', 'PFSELFTEST'],
     ]);
   });
 
@@ -290,6 +302,92 @@ describe('HyperLogLog commands (differential)', () => {
     await d.redis.call('SET', 'back', raw.subarray(raw.indexOf('\r\n') + 2, raw.length - 2));
     await d.same(['PFCOUNT', 'back']);
     await d.same(['GET', 'back']);
+  });
+
+  it('DUMP and RESTORE move values between the servers, sparse and dense', async (t) => {
+    if (d === null) return t.skip('redis-server not installed');
+    const seed = testSeed();
+    const rnd = prng(seed);
+    t.diagnostic(`seed ${seed} (REDOUBT_SEED to replay)`);
+    await d.same(['FLUSHALL']);
+    for (const n of [0, 1, 50, 400, 5000]) {
+      const args: Arg[] = ['PFADD', `h${n}`];
+      for (let i = 0; i < n; i++) args.push(`m${Math.floor(rnd() * 1e9)}`);
+      await d.same(args);
+      await d.same(['PFMERGE', `m${n}`, `h${n}`, 'h0']);
+      for (const k of [`h${n}`, `m${n}`]) {
+        // The serialized values are the same bytes, and each server restores the other's.
+        const payload = Buffer.from((await d.same(['DUMP', k])) as string, 'latin1');
+        await d.same(['RESTORE', `${k}:copy`, '0', payload]);
+        await d.same(['GET', `${k}:copy`]);
+        await d.same(['PFCOUNT', `${k}:copy`]);
+        await d.same(['PFDEBUG', 'ENCODING', `${k}:copy`]);
+        const fromRedis = Buffer.from((await d.redis.call('DUMP', k)) as string, 'latin1');
+        await d.redoubt.call('RESTORE', `${k}:x`, '0', fromRedis);
+        const fromRedoubt = Buffer.from((await d.redoubt.call('DUMP', k)) as string, 'latin1');
+        await d.redis.call('RESTORE', `${k}:x`, '0', fromRedoubt);
+        await d.same(['GET', `${k}:x`]);
+        await d.same(['PFADD', `${k}:x`, 'one-more']);
+        await d.same(['GET', `${k}:x`]);
+      }
+    }
+  });
+
+  it('keyspace hits and misses counted as Redis counts them', async (t) => {
+    if (d === null) return t.skip('redis-server not installed');
+    await d.all([['FLUSHALL'], ['CONFIG', 'RESETSTAT']]);
+    const stats = async (): Promise<void> => {
+      const lines = (v: unknown): string =>
+        String(v)
+          .split('\r\n')
+          .filter((l) => /^keyspace_(hits|misses):/.test(l))
+          .join(' ');
+      const [a, b] = await Promise.all([d?.redoubt.call('INFO', 'stats'), d?.redis.call('INFO', 'stats')]);
+      assert.equal(lines(a), lines(b));
+    };
+    for (const cmd of [
+      ['PFADD', 'h', 'a'],
+      ['PFCOUNT', 'h'],
+      ['PFCOUNT', 'h'],
+      ['PFCOUNT', 'nokey'],
+      ['PFCOUNT', 'h', 'nokey'],
+      ['PFMERGE', 'h', 'nokey'],
+      ['PFMERGE', 'new', 'h'],
+      ['PFDEBUG', 'ENCODING', 'h'],
+      ['PFADD', 'h', 'z'],
+    ]) {
+      await d.same(cmd);
+      await stats();
+    }
+  });
+
+  it('keyspace events: pfadd for PFADD that changes something and for PFMERGE, none for reads', async (t) => {
+    if (d === null) return t.skip('redis-server not installed');
+    await d.all([['FLUSHALL'], ['CONFIG', 'SET', 'notify-keyspace-events', 'KEA']]);
+    const sub = await SubscriberPair.open(d);
+    try {
+      await sub.same(['PSUBSCRIBE', '__key*__:*']);
+      for (const cmd of [
+        ['PFADD', 'h'],
+        ['PFADD', 'h'],
+        ['PFADD', 'h', 'a', 'b'],
+        ['PFADD', 'h', 'a'],
+        ['PFCOUNT', 'h'],
+        ['PFCOUNT', 'h', 'nokey'],
+        ['PFMERGE', 'm', 'h'],
+        ['PFMERGE', 'm'],
+        ['PFDEBUG', 'TODENSE', 'm'],
+        ['PFDEBUG', 'GETREG', 'h'],
+        ['SET', 'str', 'x'],
+        ['PFADD', 'str', 'a'],
+        ['PFMERGE', 'm', 'str'],
+      ]) {
+        await sub.command(d, cmd);
+      }
+    } finally {
+      sub.close();
+      await d.same(['CONFIG', 'SET', 'notify-keyspace-events', '']);
+    }
   });
 
   it('RESP3 replies', async (t) => {

@@ -6,7 +6,7 @@
  * is tested on a spawned bin/redoubt-server.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -1029,17 +1029,20 @@ describe('SHUTDOWN', () => {
   it('a spawned redoubt-server exits 0, closes clients and removes its pidfile', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'redoubt-shutdown-'));
     const pidfile = join(dir, 'redoubt.pid');
-    const proc = await startRedoubtProcess(['--pidfile', pidfile]);
+    const proc = await startRedoubtProcess(['--pidfile', pidfile, '--dir', dir]);
     try {
       assert.ok(existsSync(pidfile), 'pidfile written');
       const c = await RespConnection.open(proc.port);
       const other = await RespConnection.open(proc.port);
-      // No persistence yet: an explicit SAVE cannot be honoured, so it fails as a failed save does.
+      // The final save cannot replace a directory standing at dump.rdb: the shutdown is refused.
+      mkdirSync(join(dir, 'dump.rdb'));
       assert.deepEqual(await c.call('SHUTDOWN', 'SAVE'), {
         error: 'ERR Errors trying to SHUTDOWN. Check logs.',
       });
       assert.deepEqual(await c.call('SHUTDOWN', 'ABORT'), { error: 'ERR No shutdown in progress.' });
       assert.deepEqual(await c.call('PING'), { status: 'PONG' });
+      rmSync(join(dir, 'dump.rdb'), { recursive: true });
+      // The default save points: a plain SHUTDOWN saves first.
       c.writeRaw('*1\r\n$8\r\nSHUTDOWN\r\n');
       assert.equal(await c.waitClosed(5000), true, 'the connection is closed, without a reply');
       assert.equal(c.pending().length, 0);
@@ -1047,6 +1050,8 @@ describe('SHUTDOWN', () => {
       assert.equal(await proc.exited, 0);
       assert.ok(!existsSync(pidfile), 'pidfile removed');
       assert.match(proc.output(), /User requested shutdown/);
+      assert.match(proc.output(), /Saving the final RDB snapshot before exiting/);
+      assert.equal(statSync(join(dir, 'dump.rdb')).mode & 0o777, 0o600);
       assert.match(proc.output(), /ready to exit, bye bye/);
     } finally {
       await proc.stop();
@@ -1059,14 +1064,17 @@ describe('SHUTDOWN', () => {
       ['SHUTDOWN', 'SAVE', 'FORCE'],
       ['SHUTDOWN', 'NOSAVE', 'NOW'],
     ]) {
-      const proc = await startRedoubtProcess();
+      const dir = mkdtempSync(join(tmpdir(), 'redoubt-shutdown-'));
+      const proc = await startRedoubtProcess(['--dir', dir]);
       try {
         const c = await RespConnection.open(proc.port);
         c.writeRaw(`*${args.length}\r\n${args.map((a) => `$${a.length}\r\n${a}\r\n`).join('')}`);
         assert.equal(await c.waitClosed(5000), true);
         assert.equal(await proc.exited, 0, args.join(' '));
+        assert.equal(existsSync(join(dir, 'dump.rdb')), args[1] === 'SAVE', args.join(' '));
       } finally {
         await proc.stop();
+        rmSync(dir, { recursive: true, force: true });
       }
     }
   });

@@ -224,3 +224,24 @@ export function checkCommand(user: User, cmd: Command, argv: readonly string[]):
   }
   return { reason: reason as Denial['reason'], pos };
 }
+
+/**
+ * ACLUserCheckCmdWithUnrestrictedKeyAccess: does one selector of `user` both
+ * allow `cmd` with `argv` and grant `needs` (KEY_READ, KEY_WRITE) on every
+ * key, by `allkeys` or a `*` pattern with those permissions? SORT asks it
+ * before following BY and GET patterns, whose keys no key spec can name.
+ */
+export function allowsOnEveryKey(user: User, cmd: Command, argv: readonly string[], needs: number): boolean {
+  if (user.unrestricted) return true;
+  const facts = factsOf(cmd);
+  keyRefs = undefined;
+  for (const s of user.selectors) {
+    if (checkSelector(s, cmd, argv, facts) === 0 && grantsEveryKey(s, needs)) return true;
+  }
+  return false;
+}
+
+function grantsEveryKey(s: Selector, needs: number): boolean {
+  if ((s.flags & SELECTOR_ALLKEYS) !== 0) return true;
+  return s.keys.some((p) => (p.flags & needs) === needs && p.pattern === '*');
+}

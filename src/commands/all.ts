@@ -12,12 +12,14 @@ import { geoCommands } from './geo.js';
 import { hashCommands } from './hash.js';
 import { hyperloglogCommands } from './hyperloglog.js';
 import { listBlockingCommands, listCommands } from './list.js';
+import { persistenceCommands } from './persistence.js';
 import { pubsubCommands } from './pubsub.js';
 import { serverCommands } from './server.js';
 import { setCommands } from './set.js';
 import { sortCommands } from './sort.js';
 import { sortedSetBlockingCommands, sortedSetCommands } from './sorted-set.js';
 import type { CommandSpec } from './spec.js';
+import { streamCommands } from './stream.js';
 import { stringCommands } from './string.js';
 import { transactionsCommands } from './transactions.js';
 
@@ -41,4 +43,6 @@ export const ALL_COMMANDS: readonly CommandSpec[] = [
   ...listBlockingCommands,
   ...sortedSetBlockingCommands,
   ...pubsubCommands,
+  ...streamCommands,
+  ...persistenceCommands,
 ];

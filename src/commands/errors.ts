@@ -356,3 +356,73 @@ export const pubsubContext = (fullName: string): ErrorReply =>
 /** `command` upper case: SUBSCRIBE, PSUBSCRIBE or SSUBSCRIBE. */
 export const subscribeDenyBlocking = (command: string): ErrorReply =>
   e(`ERR ${command} isn't allowed for a DENY BLOCKING client`);
+
+// ---- Streams (t_stream.c, blocked.c) ----
+
+export const STREAM_ERR = {
+  invalidId: e('ERR Invalid stream ID specified as stream command argument'),
+  xaddIdTooSmall: e('ERR The ID specified in XADD is equal or smaller than the target stream top item'),
+  xaddIdZero: e('ERR The ID specified in XADD must be greater than 0-0'),
+  exhausted: e('ERR The stream has exhausted the last possible ID, unable to add more items'),
+  tooLarge: e('ERR Elements are too large to be stored'),
+  /** The same text for XREADGROUP. */
+  unbalanced: e("ERR Unbalanced XREAD list of streams: for each stream key an ID or '$' must be specified."),
+  maxlenAndMinid: e('ERR syntax error, MAXLEN and MINID options at the same time are not compatible'),
+  maxlenNegative: e('ERR The MAXLEN argument must be >= 0.'),
+  limitNegative: e('ERR The LIMIT argument must be >= 0.'),
+  limitWithoutStrategy: e('ERR syntax error, LIMIT cannot be used without specifying a trimming strategy'),
+  xtrimNoStrategy: e('ERR syntax error, XTRIM must be called with a trimming strategy'),
+  limitWithoutApprox: e('ERR syntax error, LIMIT cannot be used without the special ~ option'),
+  invalidStartId: e('ERR invalid start ID for the interval'),
+  invalidEndId: e('ERR invalid end ID for the interval'),
+  groupOnlyXreadgroup: e('ERR The GROUP option is only supported by XREADGROUP. You called XREAD instead.'),
+  noackOnlyXreadgroup: e('ERR The NOACK option is only supported by XREADGROUP. You called XREAD instead.'),
+  missingGroup: e('ERR Missing GROUP option for XREADGROUP'),
+  dollarInXreadgroup: e(
+    'ERR The $ ID is meaningless in the context of XREADGROUP: you want to read the history of this consumer by specifying a proper ID, or use the > ID to get new messages. The $ ID would just return an empty result set.',
+  ),
+  gtOnlyXreadgroup: e(
+    'ERR The > ID can be specified only when calling XREADGROUP using the GROUP <group> <consumer> option.',
+  ),
+  groupGone: e('NOGROUP the consumer group this client was blocked on no longer exists'),
+  keyGone: e('UNBLOCKED the stream key no longer exists'),
+  xgroupNoKey: e(
+    'ERR The XGROUP subcommand requires the key to exist. Note that for CREATE you may want to use the MKSTREAM option to create an empty stream automatically.',
+  ),
+  busyGroup: e('BUSYGROUP Consumer Group name already exists'),
+  entriesRead: e('ERR value for ENTRIESREAD must be positive or -1'),
+  xclaimMinIdle: e('ERR Invalid min-idle-time argument for XCLAIM'),
+  xclaimIdle: e('ERR Invalid IDLE option argument for XCLAIM'),
+  xclaimTime: e('ERR Invalid TIME option argument for XCLAIM'),
+  xclaimRetryCount: e('ERR Invalid RETRYCOUNT option argument for XCLAIM'),
+  xautoclaimMinIdle: e('ERR Invalid min-idle-time argument for XAUTOCLAIM'),
+  countPositive: e('ERR COUNT must be > 0'),
+  entriesAddedNegative: e('ERR entries_added must be positive'),
+  xsetidBelowGivenMaxDeleted: e(
+    'ERR The ID specified in XSETID is smaller than the provided max_deleted_entry_id',
+  ),
+  xsetidBelowTop: e('ERR The ID specified in XSETID is smaller than the target stream top item'),
+  xsetidEntriesAdded: e('ERR The entries_added specified in XSETID is smaller than the target stream length'),
+} as const;
+
+export const nogroupXreadgroup = (key: string, group: string): ErrorReply =>
+  formatted(
+    `NOGROUP No such key '${cString(key)}' or consumer group '${cString(group)}' in XREADGROUP with GROUP option`,
+  );
+export const nogroupForKey = (group: string, key: string): ErrorReply =>
+  formatted(`NOGROUP No such consumer group '${cString(group)}' for key name '${cString(key)}'`);
+export const nogroupKeyOrGroup = (key: string, group: string): ErrorReply =>
+  formatted(`NOGROUP No such key '${cString(key)}' or consumer group '${cString(group)}'`);
+export const xclaimUnrecognized = (opt: string): ErrorReply =>
+  formatted(`ERR Unrecognized XCLAIM option '${cString(opt)}'`);
+
+/** DUMP, RESTORE (cluster.c) and SAVE (rdb.c). */
+export const PERSIST_ERR = {
+  payloadVersionOrChecksum: e('ERR DUMP payload version or checksum are wrong'),
+  badDataFormat: e('ERR Bad data format'),
+  invalidTtl: e('ERR Invalid TTL value, must be >= 0'),
+  invalidIdletime: e('ERR Invalid IDLETIME value, must be >= 0'),
+  invalidFreq: e('ERR Invalid FREQ value, must be >= 0 and <= 255'),
+  /** shared.err: a failed SAVE answers a bare "ERR" (the log says why). */
+  saveFailed: e('ERR'),
+} as const;

@@ -724,9 +724,9 @@ function renamenxCommand(c: Client, argv: string[]): Reply {
 
 /** Redis's `dupStringObject` / type `dup`: a copy that shares nothing mutable. */
 function duplicate(v: Value): Value {
-  if (typeof v === 'string') return v;
   if (v instanceof DataObject) return v.clone();
-  return v.latin1Slice(0, v.length);
+  // `value()` hands strings out as fresh copies (bytes when too long for a JS string).
+  return v;
 }
 
 function copyCommand(c: Client, argv: string[]): Reply {
@@ -751,6 +751,7 @@ function copyCommand(c: Client, argv: string[]): Reply {
   if (slot === NONE) return 0;
   const value = src.value(slot);
   const raw = src.isRaw(slot);
+  const embstr = src.isEmbstr(slot);
   const when = src.getExpireExact(key);
   if (dst.lookup(newkey) !== NONE) {
     if (!replace) return 0;
@@ -760,6 +761,7 @@ function copyCommand(c: Client, argv: string[]): Reply {
   dst.set(newkey, duplicate(value), false, raw);
   // A copied small integer is a private object in Redis (refcount 1), not the shared one.
   dst.markUnshared(dst.peek(newkey));
+  if (embstr) dst.markEmbstr(dst.peek(newkey));
   if (when !== -1) dst.setExpire(newkey, when);
   c.server.notifyKeyspaceEvent(NOTIFY.GENERIC, 'copy_to', newkey, dst.id);
   return 1;
@@ -778,9 +780,11 @@ function moveCommand(c: Client, argv: string[]): Reply {
   const value = src.value(slot);
   const raw = src.isRaw(slot);
   const unshared = src.isUnshared(slot);
+  const embstr = src.isEmbstr(slot);
   src.delete(key);
   dst.add(key, value, raw);
   if (unshared) dst.markUnshared(dst.peek(key));
+  if (embstr) dst.markEmbstr(dst.peek(key));
   if (when !== -1) dst.setExpire(key, when);
   c.server.notifyKeyspaceEvent(NOTIFY.GENERIC, 'move_from', key, src.id);
   c.server.notifyKeyspaceEvent(NOTIFY.GENERIC, 'move_to', key, dst.id);
@@ -986,10 +990,13 @@ const SHARED_REFCOUNT = 2147483647;
 /** OBJ_ENCODING_EMBSTR_SIZE_LIMIT. */
 const EMBSTR_SIZE_LIMIT = 44;
 
-/** The encoding `tryObjectEncoding` picks, or "raw" once modified in place. */
-function stringEncoding(v: string | Buffer, raw: boolean): string {
+/**
+ * The encoding `tryObjectEncoding` picks, or "raw" once modified in place;
+ * `embstr`: stored without tryObjectEncoding, so never "int".
+ */
+function stringEncoding(v: string | Buffer, raw: boolean, embstr: boolean): string {
   if (raw || typeof v !== 'string') return 'raw';
-  if (v.length <= 20 && parseInt64(v) !== undefined) return 'int';
+  if (!embstr && v.length <= 20 && parseInt64(v) !== undefined) return 'int';
   return v.length <= EMBSTR_SIZE_LIMIT ? 'embstr' : 'raw';
 }
 
@@ -1011,7 +1018,7 @@ function objectEncodingCommand(c: Client, argv: string[]): Reply {
   // Long strings are "raw" whatever they hold: no need to copy them out.
   if (db.isStringAt(slot) && db.stringLengthAt(slot) > EMBSTR_SIZE_LIMIT) return 'raw';
   const v = db.value(slot);
-  return v instanceof DataObject ? v.encoding() : stringEncoding(v, db.isRaw(slot));
+  return v instanceof DataObject ? v.encoding() : stringEncoding(v, db.isRaw(slot), db.isEmbstr(slot));
 }
 
 function objectRefcountCommand(c: Client, argv: string[]): Reply {
@@ -1020,7 +1027,7 @@ function objectRefcountCommand(c: Client, argv: string[]): Reply {
   if (slot === NONE) return null;
   if (!db.isStringAt(slot) || db.stringLengthAt(slot) > 4) return 1;
   const v = db.value(slot);
-  if (typeof v !== 'string' || db.isRaw(slot) || db.isUnshared(slot)) return 1;
+  if (typeof v !== 'string' || db.isRaw(slot) || db.isUnshared(slot) || db.isEmbstr(slot)) return 1;
   const n = parseInt64(v);
   return n !== undefined && n >= 0 && n < SHARED_INTEGERS && sharedIntegers(c) ? SHARED_REFCOUNT : 1;
 }
@@ -1038,7 +1045,7 @@ function objectIdletimeCommand(c: Client, argv: string[]): Reply {
  * 8 bits of logarithmic counter), which the store keeps in place of the LRU clock
  * under an LFU policy; the counter loses one per `lfu-decay-time` minutes idle.
  */
-function lfuCounter(data: number, decayTime: number): number {
+export function lfuCounter(data: number, decayTime: number): number {
   const ldt = data >>> 8;
   const counter = data & 255;
   const nowMin = Math.floor(Date.now() / 60000) & 65535;

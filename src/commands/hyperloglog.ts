@@ -16,6 +16,7 @@ import type { Int } from '../config/kinds.js';
 import type { Client } from '../core/client.js';
 import { keyspaceEvent, NOTIFY } from '../core/notify.js';
 import { OK, type Reply, StatusReply } from '../protocol/reply.js';
+import { Database } from '../store/database.js';
 import {
   cachedCard,
   createHll,
@@ -185,6 +186,21 @@ function pfaddCommand(c: Client, argv: string[]): Reply {
   return 1;
 }
 
+/**
+ * dbUnshareStringValue of a value just looked up: the bytes to write the
+ * cardinality cache into, marked raw, without counting the key as a second
+ * keyspace hit (Redis looks it up once).
+ */
+function unsharedBytes(db: Database, key: string): Buffer {
+  const counting = Database.countStats;
+  Database.countStats = false;
+  try {
+    return db.getBytes(key) as Buffer;
+  } finally {
+    Database.countStats = counting;
+  }
+}
+
 function pfcountCommand(c: Client, argv: string[]): Reply {
   const db = c.db;
   if (argv.length > 2) {
@@ -202,7 +218,7 @@ function pfcountCommand(c: Client, argv: string[]): Reply {
   const view = db.getStringOrBytes(key, true);
   if (view === null) return 0;
   if (typeof view === 'string' || !isValidHll(view)) throw HLL_ERR.notHll;
-  const bytes = db.getBytes(key) as Buffer;
+  const bytes = unsharedBytes(db, key);
   if (isCacheValid(bytes)) return cachedCard(bytes);
   const card = hllCount(bytes);
   if (card === undefined) throw HLL_ERR.corrupted;

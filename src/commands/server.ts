@@ -14,6 +14,7 @@ import { type LatencyHistogram, type LatencySeries, latencyGraph } from '../core
 import { formatTimeval, netBytes, nowMicros, usedMemory } from '../core/metrics.js';
 import type { Server } from '../core/server.js';
 import { REDIS_COMPAT_VERSION, VERSION } from '../core/version.js';
+import { persistenceOf, shutdownSave } from '../persistence/snapshot.js';
 import {
   BooleanReply,
   DoubleReply,
@@ -513,8 +514,9 @@ function memoryFields(server: Server): Field[] {
   ];
 }
 
-/** No RDB/AOF subsystem yet: what an idle Redis that has not saved since start-up shows. */
+/** RDB state from src/persistence/snapshot.ts; no background save or AOF yet (shown idle). */
 function persistenceFields(server: Server): Field[] {
+  const rdb = persistenceOf(server);
   return [
     ['loading', 0],
     ['async_loading', 0],
@@ -527,13 +529,13 @@ function persistenceFields(server: Server): Field[] {
     ['rdb_changes_since_last_save', Math.max(0, server.stats.dirty)],
     ['rdb_bgsave_in_progress', 0],
     ['rdb_last_save_time', server.lastSave],
-    ['rdb_last_bgsave_status', 'ok'],
+    ['rdb_last_bgsave_status', rdb.lastBgsaveOk ? 'ok' : 'err'],
     ['rdb_last_bgsave_time_sec', -1],
     ['rdb_current_bgsave_time_sec', -1],
-    ['rdb_saves', 0],
+    ['rdb_saves', rdb.saves],
     ['rdb_last_cow_size', 0],
-    ['rdb_last_load_keys_expired', 0],
-    ['rdb_last_load_keys_loaded', 0],
+    ['rdb_last_load_keys_expired', rdb.lastLoadKeysExpired],
+    ['rdb_last_load_keys_loaded', rdb.lastLoadKeysLoaded],
     ['aof_enabled', 0],
     ['aof_rewrite_in_progress', 0],
     ['aof_rewrite_scheduled', 0],
@@ -895,19 +897,9 @@ function shutdownCommand(c: Client, argv: string[]): Reply {
   const server = c.server;
   const log = server.logger;
   log.warning('User requested shutdown...');
-  if (save || (!nosave && savePoints(server) > 0)) {
-    // There is no RDB/AOF subsystem yet, so nothing can be saved. An explicit
-    // SAVE fails as a failed final save does in Redis (unless FORCE): the caller
-    // asked for durability we cannot give. Save points alone do not block the
-    // shutdown, since nothing was ever persisted by them either.
-    if (save && !force) {
-      log.warning(
-        "Error trying to save the DB, can't exit: this server has no persistence yet. Use SHUTDOWN NOSAVE, or SHUTDOWN SAVE FORCE to exit anyway.",
-      );
-      log.warning('Errors trying to shut down the server. Check the logs for more information.');
-      throw SERVER_ERR.shutdownFailed;
-    }
-    log.warning('Not saving the final snapshot: this server has no persistence yet.');
+  if (!shutdownSave(server, { save, nosave, force })) {
+    log.warning('Errors trying to shut down the server. Check the logs for more information.');
+    throw SERVER_ERR.shutdownFailed;
   }
   if (server.config.get<string>('pidfile') !== '') log.notice('Removing the pid file.');
   void server.close().then(() => {
@@ -915,12 +907,6 @@ function shutdownCommand(c: Client, argv: string[]): Reply {
     server.onShutdown?.(0);
   });
   return NO_REPLY;
-}
-
-/** Configured `save` points ([seconds, changes] pairs). */
-function savePoints(server: Server): number {
-  const v: unknown = server.config.get('save');
-  return Array.isArray(v) ? v.length : 0;
 }
 
 // ---- DEBUG ----

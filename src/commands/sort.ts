@@ -8,10 +8,16 @@
  * Exactly as Redis:
  * - weights are read with C `strtod` on the C string ("12abc" fails, "" is 0,
  *   bytes after a NUL are ignored); any failure gives "One or more scores
- *   can't be converted into double" once the whole vector is read;
+ *   can't be converted into double" once the whole vector is read. One
+ *   deliberate difference: Redis tests `errno == ERANGE` without clearing
+ *   errno, so after one weight overflows, every later numeric SORT of that
+ *   process fails until something else resets errno; here each weight is
+ *   judged by its own parse;
  * - equal numeric weights are ordered by the elements' bytes; ALPHA compares
- *   with `strcoll` (C.UTF-8 here: byte order up to the first NUL) unless
- *   STORE is given, which compares whole binary strings;
+ *   as `strcoll` does in the C and C.UTF-8 locales (byte order up to the
+ *   first NUL) unless STORE is given, which compares whole binary strings.
+ *   Redis collates in the LC_COLLATE of its environment, so under another
+ *   locale (en_US.UTF-8...) its ALPHA order differs: Redoubt always uses C's;
  * - a full sort is stable (glibc's merge sort), a BY sort with LIMIT uses
  *   Redis's partial quicksort (src/util/pqsort.ts), which decides the order of
  *   equal weights;
@@ -25,10 +31,8 @@
  * extraction uses `sortGetKeys`, Redis's function of the same name: the sorted
  * key and the last STORE key.
  */
-import { checkCommand } from '../acl/check.js';
+import { allowsOnEveryKey } from '../acl/check.js';
 import { KEY_READ } from '../acl/rules.js';
-import { SELECTOR_ALLKEYS, type Selector } from '../acl/selector.js';
-import type { User } from '../acl/user.js';
 import type { Client } from '../core/client.js';
 import { keyspaceEvent, NOTIFY } from '../core/notify.js';
 import type { Reply } from '../protocol/reply.js';
@@ -161,28 +165,10 @@ export function sortRoGetKeys(): KeyRef[] {
 
 // ---- ACL: BY and GET need access to every key ----
 
-/**
- * `ACLUserCheckCmdWithUnrestrictedKeyAccess(..., CMD_KEY_ACCESS)`: some
- * selector allows this very command (with its keys) and may read any key
- * (`allkeys`, or a `*` pattern with read permission).
- */
+/** May the client's user read every key with this command (Redis's user_has_full_key_access)? */
 function hasFullKeyAccess(c: Client, argv: readonly string[], readonly: boolean): boolean {
-  const user = c.aclUser;
-  if (user.unrestricted) return true;
   const cmd = c.server.commands.byName(readonly ? 'sort_ro' : 'sort');
-  if (cmd === undefined) return false;
-  for (const s of user.selectors) {
-    if (!readsEveryKey(s)) continue;
-    // The permission check of this one selector, through the public check.
-    const only = { unrestricted: false, selectors: [s] } as unknown as User;
-    if (checkCommand(only, cmd, argv) === undefined) return true;
-  }
-  return false;
-}
-
-function readsEveryKey(s: Selector): boolean {
-  if ((s.flags & SELECTOR_ALLKEYS) !== 0) return true;
-  return s.keys.some((p) => (p.flags & KEY_READ) === KEY_READ && p.pattern === '*');
+  return cmd !== undefined && allowsOnEveryKey(c.aclUser, cmd, argv, KEY_READ);
 }
 
 // ---- patterns ----

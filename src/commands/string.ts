@@ -654,13 +654,9 @@ function mgetCommand(c: Client, argv: string[]): Reply {
   const out: Reply[] = new Array(argv.length - 1);
   for (let j = 1; j < argv.length; j++) {
     // MGET answers nil, not WRONGTYPE, for keys of other types.
+    // A value comes back as a copy: a string, or bytes when too long for one.
     const v = db.get(argv[j] as string);
-    out[j - 1] =
-      v === undefined || v instanceof DataObject
-        ? null
-        : typeof v === 'string'
-          ? v
-          : v.latin1Slice(0, v.length);
+    out[j - 1] = v === undefined || v instanceof DataObject ? null : v;
   }
   return out;
 }
@@ -793,7 +789,8 @@ function incrDecr(c: Client, key: string, incr: number | bigint): Reply {
   const cur = slot === NONE ? null : db.stringAt(slot);
   let value: number | bigint = 0;
   if (cur !== null) {
-    const v = parseInt64(cur);
+    // Bytes come back only for a value too long to be any number.
+    const v = typeof cur === 'string' ? parseInt64(cur) : undefined;
     if (v === undefined) throw ERR.notInteger;
     value = v;
   }
@@ -842,7 +839,8 @@ function incrbyfloatCommand(c: Client, argv: string[]): Reply {
   const db = c.db;
   const key = argv[1] as string;
   const cur = db.getString(key);
-  const value = cur === null ? LONG_DOUBLE_ZERO : parseLongDouble(cur);
+  const value =
+    cur === null ? LONG_DOUBLE_ZERO : typeof cur === 'string' ? parseLongDouble(cur) : undefined;
   if (value === undefined) throw ERR.notFloat;
   const incr = parseLongDouble(argv[2] as string);
   if (incr === undefined) throw ERR.notFloat;
@@ -851,19 +849,36 @@ function incrbyfloatCommand(c: Client, argv: string[]): Reply {
   const text = formatLongDoubleHuman(sum);
   if (cur === null) db.add(key, text);
   else db.set(key, text, true);
+  // createStringObjectFromLongDouble skips tryObjectEncoding: "8" stays an embstr.
+  db.markEmbstr(db.peek(key));
   keyspaceEvent(c, NOTIFY.STRING, 'incrbyfloat', key);
   return text;
 }
 
 // ---- LCS -------------------------------------------------------------------
 
+/**
+ * An LCS input as bytes (a view: LCS writes nothing), empty when missing,
+ * undefined when of another type. Bytes, not a latin1 string: a value near
+ * proto-max-bulk-len is longer than V8's longest string.
+ */
+function lcsInput(c: Client, key: string): Buffer | undefined {
+  try {
+    const v = c.db.getStringOrBytes(key);
+    return v === null ? EMPTY : typeof v === 'string' ? Buffer.from(v, 'latin1') : v;
+  } catch (err) {
+    if (err === ERR.wrongType) return undefined;
+    throw err;
+  }
+}
+
+const EMPTY = Buffer.alloc(0);
+
 function lcsCommand(c: Client, argv: string[]): Reply {
-  const db = c.db;
-  const va = db.get(argv[1] as string);
-  const vb = db.get(argv[2] as string);
-  if (va instanceof DataObject || vb instanceof DataObject) throw ERR_STRING.lcsNotStrings;
-  const a = va === undefined ? '' : typeof va === 'string' ? va : va.latin1Slice(0, va.length);
-  const b = vb === undefined ? '' : typeof vb === 'string' ? vb : vb.latin1Slice(0, vb.length);
+  // Both keys are looked up before the type check, as Redis does.
+  const a = lcsInput(c, argv[1] as string);
+  const b = lcsInput(c, argv[2] as string);
+  if (a === undefined || b === undefined) throw ERR_STRING.lcsNotStrings;
   let getLen = false;
   let getIdx = false;
   let withMatchLen = false;
@@ -897,11 +912,11 @@ function lcsCommand(c: Client, argv: string[]): Reply {
   }
   // lcs[i * width + j] is the LCS length of a[0..i-1] and b[0..j-1]; row 0 and column 0 stay 0.
   for (let i = 1; i <= alen; i++) {
-    const ca = a.charCodeAt(i - 1);
+    const ca = a[i - 1] as number;
     const row = i * width;
     const prev = row - width;
     for (let j = 1; j <= blen; j++) {
-      if (ca === b.charCodeAt(j - 1)) {
+      if (ca === b[j - 1]) {
         lcs[row + j] = (lcs[prev + j - 1] as number) + 1;
       } else {
         const up = lcs[prev + j] as number;
@@ -925,8 +940,8 @@ function lcsCommand(c: Client, argv: string[]): Reply {
   let j = blen;
   while (i > 0 && j > 0) {
     let emit = false;
-    if (a.charCodeAt(i - 1) === b.charCodeAt(j - 1)) {
-      result[idx - 1] = a.charCodeAt(i - 1);
+    if (a[i - 1] === b[j - 1]) {
+      result[idx - 1] = a[i - 1] as number;
       if (aStart === alen) {
         aStart = i - 1;
         aEnd = i - 1;

@@ -98,7 +98,6 @@ const TLS_OUTGOING = 'Redoubt makes no outgoing TLS connections (replication, cl
 const ALLOCATOR = 'Memory is managed by the V8 garbage collector, not jemalloc.';
 const ONE_THREAD = 'Redoubt runs on one thread: there are no I/O, background or child threads to tune.';
 const LAZYFREE = 'Deletion is done by the garbage collector; there is no background free thread.';
-const ENCODING = 'Redoubt chooses its own in-memory representation for each type.';
 const NO_PROC_TITLE = 'Redoubt does not change its process title.';
 const NO_SYSLOG = 'Redoubt logs to logfile or standard output only.';
 
@@ -1161,10 +1160,14 @@ export const DIRECTIVES: readonly Directive<unknown>[] = [
     alias: 'list-max-ziplist-size',
     kind: int(INT_MIN, INT_MAX),
     default: -2,
-    noEffect:
-      'Lists report the quicklist encoding whatever their size, as in Redis 7.0, where this only sizes quicklist nodes.',
+    doc: 'Quicklist node size (-1..-5: 4 to 64 KB, -2 = 8 KB; positive: entries): sizes the list nodes of RDB files and DUMP payloads as in Redis 7.0; lists report the quicklist encoding whatever their size.',
   }),
-  directive({ name: 'list-compress-depth', kind: int(0n, INT_MAX), default: 0, noEffect: ENCODING }),
+  directive({
+    name: 'list-compress-depth',
+    kind: int(0n, INT_MAX),
+    default: 0,
+    doc: 'List nodes kept uncompressed at each end (0: none compressed): the inner nodes of RDB files and DUMP payloads are LZF-compressed as in Redis 7.0.',
+  }),
   directive<Int>({
     name: 'set-max-intset-entries',
     kind: numeric({ ctype: 'size_t', min: 0n, max: LONG_MAX }),
@@ -1200,17 +1203,23 @@ export const DIRECTIVES: readonly Directive<unknown>[] = [
     default: 3000,
     doc: 'Largest HyperLogLog kept in the sparse representation (visible in its string value).',
   }),
-  directive({
+  directive<Int>({
     name: 'stream-node-max-bytes',
     kind: memory('size_t', 0n, LONG_MAX),
     default: 4096,
-    noEffect: ENCODING,
+    apply: (server, v) => {
+      limitsOf(server).streamNodeMaxBytes = Number(v);
+    },
+    doc: 'Largest stream node in bytes (as a listpack): decides what approximate trimming (MAXLEN ~) removes.',
   }),
-  directive({
+  directive<Int>({
     name: 'stream-node-max-entries',
     kind: numeric({ ctype: 'longlong', min: 0n, max: LLONG_MAX }),
     default: 100,
-    noEffect: ENCODING,
+    apply: (server, v) => {
+      limitsOf(server).streamNodeMaxEntries = Number(v);
+    },
+    doc: 'Most entries of a stream node: decides what approximate trimming (MAXLEN ~) removes.',
   }),
   directive({
     name: 'activerehashing',

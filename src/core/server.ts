@@ -16,6 +16,7 @@ import { DIRECTIVES } from '../config/table.js';
 import { OutputLimits } from '../net/limits.js';
 import { formatPeer } from '../net/listeners.js';
 import { Network } from '../net/network.js';
+import { checkSavePoints, loadAtStartup } from '../persistence/snapshot.js';
 import { encodeReply } from '../protocol/encoder.js';
 import { type ErrorReply, StatusReply } from '../protocol/reply.js';
 import { tightenOwnedDir, writeFileAtomic } from '../security/files.js';
@@ -418,6 +419,9 @@ export class Server {
    */
   async listen(hooks: { beforeAccept?: () => void } = {}): Promise<void> {
     const config = this.config;
+    // The dataset comes first (throws RdbLoadError on a bad file), so no client
+    // ever sees it half loaded. With appendonly yes the AOF is the source instead.
+    if (!config.get<boolean>('appendonly')) loadAtStartup(this);
     await this.network.open();
     try {
       if (this.network.addresses().length === 0)
@@ -465,7 +469,7 @@ export class Server {
     this.cronTimer.unref();
   }
 
-  /** Periodic work: LRU clock, active expiry, idle client timeouts. */
+  /** Periodic work: LRU clock, active expiry, save points, idle client timeouts. */
   cron(): void {
     refreshLru();
     const hz = Math.max(1, this.config.get<number>('hz'));
@@ -499,6 +503,7 @@ export class Server {
     const period = 1000 / Math.max(1, Math.min(500, hz));
     if (period >= 100 || this.cronLoops % Math.round(100 / period) === 0) this.metrics.sample(this);
     this.cronLoops++;
+    checkSavePoints(this);
     const timeout = this.config.get<number>('timeout');
     if (timeout > 0) {
       for (const c of this.clients.values()) {

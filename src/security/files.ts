@@ -222,15 +222,16 @@ const SENSITIVE_NAMES: ReadonlySet<string> = new Set(
 /** An ACL rule that sets a password: `>clear` or `#<sha256 hex>`. */
 const PASSWORD_RULE = /(^|\s)(>|#[0-9a-fA-F]{64}(\s|$))/;
 
-/** Files among `lines` that hold a secret: a sensitive directive with a value, or a `user` line with a password. */
+/** A line holding a secret: a sensitive directive with a value, or a `user` line with a password. */
+export function lineHoldsSecret(l: ConfigLine): boolean {
+  if (SENSITIVE_NAMES.has(l.name)) return l.args.some((a) => a !== '');
+  return l.name === 'user' && l.args.some((a) => a.startsWith('>') || /^#[0-9a-fA-F]{64}$/.test(a));
+}
+
+/** Files among `lines` that hold a secret (`lineHoldsSecret`). */
 export function filesWithSecrets(lines: readonly ConfigLine[]): Set<string> {
   const out = new Set<string>();
-  for (const l of lines) {
-    if (NOT_FILES.has(l.file)) continue;
-    if (SENSITIVE_NAMES.has(l.name) && l.args.some((a) => a !== '')) out.add(l.file);
-    else if (l.name === 'user' && l.args.some((a) => a.startsWith('>') || /^#[0-9a-fA-F]{64}$/.test(a)))
-      out.add(l.file);
-  }
+  for (const l of lines) if (!NOT_FILES.has(l.file) && lineHoldsSecret(l)) out.add(l.file);
   return out;
 }
 

@@ -1,3 +1,4 @@
+import { constants } from 'node:buffer';
 import { ERR } from '../commands/errors.js';
 import { lru, now } from '../util/clock.js';
 import { randomInt } from '../util/random.js';
@@ -15,6 +16,11 @@ export const F_RAW = 1 << 25;
  * (COPY duplicates the value): OBJECT REFCOUNT says 1 rather than INT_MAX.
  */
 export const F_UNSHARED = 1 << 26;
+/**
+ * A string Redis creates without tryObjectEncoding (INCRBYFLOAT's result):
+ * OBJECT ENCODING says "embstr" (or "raw" past 44 bytes), never "int".
+ */
+export const F_EMBSTR = 1 << 28;
 
 /** An absolute expiry in ms: a bigint only beyond 2^53, so PEXPIREAT up to LLONG_MAX is kept exactly. */
 export type ExpireTime = number | bigint;
@@ -157,11 +163,11 @@ export class Database {
     return slot;
   }
 
-  /** The value at a slot; strings come back as latin1 strings (a fresh copy). */
+  /** The value at a slot; strings come back as a fresh copy (see readValue). */
   value(slot: Slot): Value {
     const cell = this.cellAt[slot];
     if (cell instanceof DataObject) return cell;
-    return this.readString(slot);
+    return this.readValue(slot);
   }
 
   /** True when the value at `slot` is a string. */
@@ -179,6 +185,11 @@ export class Database {
     return this.meta(slot) & LRU_MASK;
   }
 
+  /** Set the LRU stamp (or LFU data) of a slot: RESTORE IDLETIME/FREQ, RDB loading. */
+  setLruOf(slot: Slot, stamp: number): void {
+    this.setMeta(slot, (this.meta(slot) & ~LRU_MASK) | (stamp & LRU_MASK));
+  }
+
   /** True when the string at `slot` was modified in place (OBJECT ENCODING "raw"). */
   isRaw(slot: Slot): boolean {
     return (this.meta(slot) & F_RAW) !== 0;
@@ -192,6 +203,16 @@ export class Database {
   /** Mark the value at `slot` as a private copy (COPY, MOVE of a copy). */
   markUnshared(slot: Slot): void {
     this.setMeta(slot, this.meta(slot) | F_UNSHARED);
+  }
+
+  /** True when the string at `slot` is never integer-encoded (see F_EMBSTR). */
+  isEmbstr(slot: Slot): boolean {
+    return (this.meta(slot) & F_EMBSTR) !== 0;
+  }
+
+  /** Mark the string at `slot` as stored without tryObjectEncoding (INCRBYFLOAT, copies of it). */
+  markEmbstr(slot: Slot): void {
+    this.setMeta(slot, this.meta(slot) | F_EMBSTR);
   }
 
   exists(key: string): boolean {
@@ -229,13 +250,22 @@ export class Database {
   }
 
   /**
-   * A string value as a latin1 string, null when missing; WRONGTYPE for other
-   * types. `read` counts the lookup as a keyspace hit/miss (see lookupRead).
+   * A string value as a fresh copy (see readValue), null when missing; WRONGTYPE
+   * for other types. `read` counts the lookup as a keyspace hit/miss (see lookupRead).
    */
-  getString(key: string, read = false): string | null {
+  getString(key: string, read = false): string | Buffer | null {
     const slot = read ? this.lookupRead(key) : this.lookup(key);
     if (slot === NONE) return null;
     if ((this.meta(slot) & F_ARENA) === 0 && this.cellAt[slot] instanceof DataObject) throw ERR.wrongType;
+    return this.readValue(slot);
+  }
+
+  /**
+   * The string at a slot as a latin1 string, or as a Buffer copy when it is
+   * longer than V8's longest string: a value may reach proto-max-bulk-len (512 MB).
+   */
+  private readValue(slot: Slot): string | Buffer {
+    if (this.len(slot) > constants.MAX_STRING_LENGTH) return Buffer.from(this.viewOf(slot));
     return this.readString(slot);
   }
 
@@ -343,7 +373,7 @@ export class Database {
   setAt(slot: Slot, value: Value, keepTtl = false, raw = false): void {
     const key = this.keyAt[slot] as string;
     let meta = this.store(slot, value);
-    meta = (meta & ~(LRU_MASK | F_RAW | F_UNSHARED)) | lru() | (raw ? F_RAW : 0);
+    meta = (meta & ~(LRU_MASK | F_RAW | F_UNSHARED | F_EMBSTR)) | lru() | (raw ? F_RAW : 0);
     if (!keepTtl && (meta & F_EXPIRE) !== 0) {
       this.expires.delete(key);
       meta &= ~F_EXPIRE;
@@ -352,10 +382,10 @@ export class Database {
     this.observer.modified(this, key);
   }
 
-  /** The string at a live slot as a latin1 string; WRONGTYPE for other types. */
-  stringAt(slot: Slot): string {
+  /** The string at a live slot as a fresh copy (see readValue); WRONGTYPE for other types. */
+  stringAt(slot: Slot): string | Buffer {
     this.checkString(slot);
-    return this.readString(slot);
+    return this.readValue(slot);
   }
 
   /** Add a key known to be absent (after a lookup returned NONE). */
@@ -618,6 +648,11 @@ export class Database {
   /** The key stored at a slot (sampling, persistence). */
   keyOf(slot: Slot): string | undefined {
     return this.keyAt[slot];
+  }
+
+  /** One past the highest slot in use: persistence walks slots 0..slotLimit-1 with `keyOf`. */
+  get slotLimit(): number {
+    return this.keyAt.length;
   }
 
   /**

@@ -4,7 +4,9 @@
  * with BY and GEOSEARCH ... COUNT use it in Redis, and which of several equal
  * elements end up in the range, and in which order, depends on exactly this
  * algorithm; so it is ported step for step, on array indices instead of byte
- * pointers. Elements outside [lrange, rrange] are left in an unspecified order.
+ * pointers. This is Redis 7.0's version: later ones added a switch to
+ * insertion sort when a partition step swapped nothing, which orders ties
+ * differently. Elements outside [lrange, rrange] are left in an unspecified order.
  *
  * (Full sorts in Redis go through glibc's qsort, a stable merge sort for
  * Redis's element sizes: JS's stable Array.prototype.sort gives the same result.)
@@ -53,7 +55,6 @@ function pq<T>(a: T[], base0: number, n0: number, cmp: Cmp<T>, l: number, r: num
   let base = base0;
   let n = n0;
   for (;;) {
-    let swapCnt = false;
     if (n < 7) {
       insertionSort(a, base, n, cmp);
       return;
@@ -79,7 +80,6 @@ function pq<T>(a: T[], base0: number, n0: number, cmp: Cmp<T>, l: number, r: num
       let c = 0;
       while (pb <= pc && (c = cmp(a[pb] as T, a[base] as T)) <= 0) {
         if (c === 0) {
-          swapCnt = true;
           swap(a, pa, pb);
           pa++;
         }
@@ -87,7 +87,6 @@ function pq<T>(a: T[], base0: number, n0: number, cmp: Cmp<T>, l: number, r: num
       }
       while (pb <= pc && (c = cmp(a[pc] as T, a[base] as T)) >= 0) {
         if (c === 0) {
-          swapCnt = true;
           swap(a, pc, pd);
           pd--;
         }
@@ -95,13 +94,8 @@ function pq<T>(a: T[], base0: number, n0: number, cmp: Cmp<T>, l: number, r: num
       }
       if (pb > pc) break;
       swap(a, pb, pc);
-      swapCnt = true;
       pb++;
       pc--;
-    }
-    if (!swapCnt) {
-      insertionSort(a, base, n, cmp);
-      return;
     }
     const pn = base + n;
     let s = Math.min(pa - base, pb - pa);

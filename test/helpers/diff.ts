@@ -80,7 +80,9 @@ export class Differential {
     const redisServer = await startRedis(opts.redis ?? []);
     if (redisServer === null) return null;
     // Redis has no AUTH throttle: differential tests fail AUTH as often as they need to.
-    const redoubtServer = await startRedoubt({ 'auth-max-failures': 0, ...opts.redoubt });
+    // No save points, as startRedis gives Redis: a long test never writes a snapshot
+    // into the working directory (which later in-process servers would load).
+    const redoubtServer = await startRedoubt({ 'auth-max-failures': 0, save: '', ...opts.redoubt });
     return new Differential(
       redoubtServer,
       redisServer,

@@ -71,6 +71,12 @@ export class SubscriberPair {
     return this.same([], (a, b) => exactFrames(a, b, [label]));
   }
 
+  /** Run `args` on both servers (replies compared), then compare the messages it produced. */
+  async command(d: Differential, args: readonly Arg[]): Promise<void> {
+    await d.same(args);
+    await this.received(JSON.stringify(args.map(String)));
+  }
+
   /** Send raw args to both without waiting. */
   write(args: readonly Arg[]): void {
     this.redoubt.writeRaw(encode(args));

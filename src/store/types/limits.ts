@@ -9,6 +9,9 @@ export interface EncodingLimits {
   setMaxIntsetEntries: number;
   zsetMaxListpackEntries: number;
   zsetMaxListpackValue: number;
+  /** Stream node (listpack) split points: they decide what `MAXLEN ~` / `MINID ~` trim. */
+  streamNodeMaxBytes: number;
+  streamNodeMaxEntries: number;
 }
 
 const byServer = new WeakMap<object, EncodingLimits>();
@@ -21,6 +24,8 @@ function defaults(): EncodingLimits {
     setMaxIntsetEntries: 512,
     zsetMaxListpackEntries: 128,
     zsetMaxListpackValue: 64,
+    streamNodeMaxBytes: 4096,
+    streamNodeMaxEntries: 100,
   };
 }
 

@@ -1,0 +1,241 @@
+/**
+ * The server's RDB snapshot: SAVE (synchronous, into `dir`/`dbfilename` via a
+ * temporary file), loading it at start-up, and the state INFO persistence and
+ * LASTSAVE report. The codec lives in ./rdb/; this file ties it to the
+ * server's configuration, databases and log.
+ */
+import { resolve } from 'node:path';
+import type { SavePoint } from '../config/kinds.js';
+import { usedMemory } from '../core/metrics.js';
+import type { Server } from '../core/server.js';
+import { Database } from '../store/database.js';
+import { limitsOf } from '../store/types/limits.js';
+import { AtomicFileWriter } from './atomic-file.js';
+import type { EncodeOptions } from './rdb/encode-value.js';
+import { RdbError } from './rdb/format.js';
+import { type LoadResult, loadRdb } from './rdb/loader.js';
+import { FileSource } from './rdb/reader.js';
+import { RdbSerializer, type SnapshotOptions, writeDatabase } from './rdb/serializer.js';
+
+export interface PersistenceState {
+  /** rdb_last_bgsave_status: the last save (SAVE or BGSAVE) succeeded. */
+  lastBgsaveOk: boolean;
+  /** rdb_saves: successful saves since start-up. */
+  saves: number;
+  /** rdb_last_load_keys_loaded / _expired. */
+  lastLoadKeysLoaded: number;
+  lastLoadKeysExpired: number;
+  /** Unix time (s) of the last scheduled save attempt (retry delay after a failure). */
+  lastSaveTry: number;
+}
+
+const states = new WeakMap<Server, PersistenceState>();
+
+/** The persistence state of a server (created on first use). */
+export function persistenceOf(server: Server): PersistenceState {
+  let s = states.get(server);
+  if (s === undefined) {
+    s = { lastBgsaveOk: true, saves: 0, lastLoadKeysLoaded: 0, lastLoadKeysExpired: 0, lastSaveTry: 0 };
+    states.set(server, s);
+  }
+  return s;
+}
+
+/** Which eviction data a snapshot carries: IDLE under LRU policies, FREQ under LFU ones (rdbSaveKeyValuePair). */
+export function evictionInfo(server: Server): 'lru' | 'lfu' | 'none' {
+  const policy = server.config.get<string>('maxmemory-policy');
+  if (policy.endsWith('-lru')) return 'lru';
+  if (policy.endsWith('-lfu')) return 'lfu';
+  return 'none';
+}
+
+/** list-max-listpack-size as quicklistSetFill clamps it. */
+function listFill(server: Server): number {
+  return Math.max(-5, Math.min(32767, server.config.num('list-max-listpack-size')));
+}
+
+export function encodeOptions(server: Server): EncodeOptions {
+  return { listFill: listFill(server), listCompressDepth: server.config.num('list-compress-depth') };
+}
+
+export function snapshotOptions(server: Server): SnapshotOptions {
+  return {
+    ...encodeOptions(server),
+    compression: server.config.get<boolean>('rdbcompression'),
+    checksum: server.config.get<boolean>('rdbchecksum'),
+    evictionInfo: evictionInfo(server),
+    lfuDecayTime: server.config.num('lfu-decay-time'),
+    usedMemory: usedMemory(),
+  };
+}
+
+/** `dir`/`dbfilename`. */
+export function rdbPath(server: Server): string {
+  return resolve(server.config.get<string>('dir'), server.config.get<string>('dbfilename'));
+}
+
+/** Write every database through `ser` (SAVE's whole snapshot in one go). */
+export function writeSnapshot(ser: RdbSerializer, dbs: readonly Database[]): void {
+  ser.begin();
+  for (const db of dbs) writeDatabase(ser, db);
+  ser.end();
+}
+
+/**
+ * rdbSave: the whole dataset into `dir`/`dbfilename`, atomically. Returns
+ * true on success (dirty counter reset, LASTSAVE updated); on failure logs
+ * why, as Redis does, and returns false with the old file untouched.
+ */
+export function saveSync(server: Server): boolean {
+  const log = server.logger;
+  const path = rdbPath(server);
+  let file: AtomicFileWriter;
+  try {
+    file = new AtomicFileWriter(path);
+  } catch (err) {
+    log.warning(
+      `Failed opening the temp RDB file for ${path} (in server root dir ${server.config.get<string>('dir')}) for saving: ${errText(err)}`,
+    );
+    return false;
+  }
+  try {
+    writeSnapshot(new RdbSerializer(file, snapshotOptions(server)), server.dbs);
+    file.commit();
+  } catch (err) {
+    file.abort();
+    log.warning(`Write error saving DB on disk: ${errText(err)}`);
+    return false;
+  }
+  log.notice('DB saved on disk');
+  server.stats.dirty = 0;
+  server.lastSave = Math.floor(Date.now() / 1000);
+  const state = persistenceOf(server);
+  state.lastBgsaveOk = true;
+  state.saves++;
+  return true;
+}
+
+/** The configured `save <seconds> <changes>` points. */
+function savePoints(server: Server): readonly SavePoint[] {
+  return server.config.get<readonly SavePoint[]>('save');
+}
+
+/**
+ * prepareForShutdown's save: with SAVE, or without NOSAVE when save points are
+ * configured. False when it failed without FORCE: the shutdown is refused.
+ * (Synchronous until BGSAVE exists; a final save is synchronous in Redis too.)
+ */
+export function shutdownSave(
+  server: Server,
+  flags: { save: boolean; nosave: boolean; force: boolean },
+): boolean {
+  if (flags.nosave || (!flags.save && savePoints(server).length === 0)) return true;
+  const log = server.logger;
+  log.notice('Saving the final RDB snapshot before exiting.');
+  if (saveSync(server)) return true;
+  if (flags.force) {
+    log.warning('Error trying to save the DB. Exit anyway.');
+    return true;
+  }
+  log.warning("Error trying to save the DB, can't exit.");
+  return false;
+}
+
+/** After a failed scheduled save, wait this long before trying again (CONFIG_BGSAVE_RETRY_DELAY). */
+const SAVE_RETRY_DELAY_S = 5;
+
+/**
+ * serverCron's save points: when some point has seen `changes` writes in more
+ * than `seconds` since the last save (and a failed save is not being retried
+ * too soon), save. Until BGSAVE exists this save is synchronous: it blocks
+ * the server for the length of the save. A failure is reported as Redis
+ * reports a failed background save (rdb_last_bgsave_status:err).
+ */
+export function checkSavePoints(server: Server): void {
+  const points = savePoints(server);
+  if (points.length === 0) return;
+  const now = Math.floor(Date.now() / 1000);
+  const state = persistenceOf(server);
+  const dirty = server.stats.dirty;
+  for (const [seconds, changes] of points) {
+    if (
+      dirty >= changes &&
+      now - server.lastSave > Number(seconds) &&
+      (state.lastBgsaveOk || now - state.lastSaveTry > SAVE_RETRY_DELAY_S)
+    ) {
+      server.logger.notice(`${changes} changes in ${seconds} seconds. Saving...`);
+      state.lastSaveTry = now;
+      if (!saveSync(server)) state.lastBgsaveOk = false;
+      return;
+    }
+  }
+}
+
+const errText = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+
+/** Why start-up loading failed: the file, the offset and the reason. */
+export class RdbLoadError extends Error {}
+
+/**
+ * Load `dir`/`dbfilename` at start-up when it exists: into fresh databases,
+ * swapped in only when the whole file loaded. Progress is logged for large
+ * files; a corrupt or truncated file throws RdbLoadError (the server refuses
+ * to start) naming the offset and reason.
+ */
+export function loadAtStartup(server: Server): LoadResult | undefined {
+  const path = rdbPath(server);
+  let src: FileSource;
+  try {
+    src = new FileSource(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new RdbLoadError(`Fatal error loading the DB (${path}): ${errText(err)}. Exiting.`);
+  }
+  const log = server.logger;
+  const started = performance.now();
+  const size = src.size;
+  const step = Math.max(1024, server.config.num('loading-process-events-interval-bytes'));
+  let lastKeys = 0;
+  let lastTime = started;
+  let result: LoadResult;
+  try {
+    result = loadRdb(src, {
+      databases: server.dbs.length,
+      limits: limitsOf(server),
+      verifyChecksum: server.config.get<boolean>('rdbchecksum'),
+      evictionInfo: evictionInfo(server),
+      dropExpired: true,
+      progressBytes: size >= 16 * step ? Math.max(step, Math.floor(size / 20)) : Number.MAX_SAFE_INTEGER,
+      onProgress: (offset, keys) => {
+        const t = performance.now();
+        const rate = Math.round(((keys - lastKeys) * 1000) / Math.max(1, t - lastTime));
+        lastKeys = keys;
+        lastTime = t;
+        log.notice(`Loading RDB: ${((offset * 100) / size).toFixed(1)}% (${keys} keys, ${rate} keys/sec)`);
+      },
+      onSkippedFunction: () =>
+        log.once(
+          'rdb-functions',
+          'warning',
+          'The RDB file holds function libraries: skipped (Redoubt has no functions).',
+        ),
+    });
+  } catch (err) {
+    if (err instanceof RdbError)
+      throw new RdbLoadError(
+        `Bad RDB file ${path}: ${err.reason} at offset ${err.offset}. Refusing to start.`,
+      );
+    throw new RdbLoadError(`Fatal error loading the DB (${path}): ${errText(err)}. Exiting.`);
+  } finally {
+    src.close();
+  }
+  for (const db of server.dbs) db.swapWith(result.dbs.get(db.id) ?? new Database(db.id));
+  const state = persistenceOf(server);
+  state.lastLoadKeysLoaded = result.keysLoaded;
+  state.lastLoadKeysExpired = result.keysExpired;
+  if (result.emptyKeysSkipped > 0)
+    log.notice(`Done loading RDB, ${result.emptyKeysSkipped} empty keys skipped.`);
+  log.notice(`Done loading RDB, keys loaded: ${result.keysLoaded}, keys expired: ${result.keysExpired}.`);
+  log.notice(`DB loaded from disk: ${((performance.now() - started) / 1000).toFixed(3)} seconds`);
+  return result;
+}
