@@ -839,8 +839,7 @@ function incrbyfloatCommand(c: Client, argv: string[]): Reply {
   const db = c.db;
   const key = argv[1] as string;
   const cur = db.getString(key);
-  const value =
-    cur === null ? LONG_DOUBLE_ZERO : typeof cur === 'string' ? parseLongDouble(cur) : undefined;
+  const value = cur === null ? LONG_DOUBLE_ZERO : typeof cur === 'string' ? parseLongDouble(cur) : undefined;
   if (value === undefined) throw ERR.notFloat;
   const incr = parseLongDouble(argv[2] as string);
   if (incr === undefined) throw ERR.notFloat;
