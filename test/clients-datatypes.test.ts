@@ -6,7 +6,8 @@
  * transformation (objects, tuples, numbers, errors) must be the same from
  * both servers, step by step. Hashes, lists (blocking pops woken by a second
  * client), sets, sorted sets, HyperLogLog, geo, SORT, OBJECT ENCODING,
- * MULTI/EXEC/WATCH, and pub/sub through each client's subscriber API.
+ * MULTI/EXEC/WATCH, streams with consumer groups, and pub/sub through each
+ * client's subscriber API.
  * Replies Redis leaves unordered or random are put in order (or reduced to
  * what is certain) before the comparison.
  */
@@ -481,6 +482,83 @@ async function ioredisPubSub(port: number, protocol: Protocol, p: string, s: Ste
   }
 }
 
+/**
+ * Time-dependent stream fields (idle times, delivery times) replaced by "T":
+ * object keys named so by the clients, the value after an "idle" name in raw
+ * replies, and the idle time in XPENDING entries ([id, consumer, idle, count]).
+ */
+function maskTimes(v: unknown): unknown {
+  if (Array.isArray(v)) {
+    if (v.length === 4 && typeof v[0] === 'string' && /^\d+-\d+$/.test(v[0]) && typeof v[2] === 'number')
+      return [v[0], v[1], 'T', v[3]];
+    return v.map((x, i) => (i > 0 && v[i - 1] === 'idle' ? 'T' : maskTimes(x)));
+  }
+  if (v instanceof Map) return new Map([...v].map(([key, x]) => [key, key === 'idle' ? 'T' : maskTimes(x)]));
+  if (v !== null && typeof v === 'object')
+    return Object.fromEntries(
+      Object.entries(v).map(([key, x]) => [
+        key,
+        /idle|millisecondsSinceLastDelivery/i.test(key) ? 'T' : maskTimes(x),
+      ]),
+    );
+  return v;
+}
+
+/** Streams with explicit IDs (replies are then deterministic), groups, and XREAD BLOCK woken by a second client. */
+async function ioredisStreams(port: number, protocol: Protocol, p: string, s: Steps): Promise<void> {
+  const r = ioredis(port, protocol);
+  const blocker = ioredis(port, protocol);
+  await Promise.all([r.connect(), blocker.connect()]);
+  const k = (name: string): string => `${p}${name}`;
+  try {
+    await s.run('XADD', () => r.xadd(k('s'), '1-1', 'f', 'v1'));
+    await s.run('XADD second', () => r.xadd(k('s'), '2-0', 'f', 'v2', 'g', 'w'));
+    await s.run('XADD too small', () => r.xadd(k('s'), '1-0', 'f', 'x'));
+    await s.run('XADD NOMKSTREAM', () => r.xadd(k('none'), 'NOMKSTREAM', '*', 'f', 'v'));
+    await s.run('XADD MAXLEN', () => r.xadd(k('s'), 'MAXLEN', '=', '5', '3-0', 'f', 'v3'));
+    await s.run('XLEN', () => r.xlen(k('s')));
+    await s.run('XRANGE', () => r.xrange(k('s'), '-', '+'));
+    await s.run('XRANGE COUNT exclusive', () => r.xrange(k('s'), '(1-1', '+', 'COUNT', 1));
+    await s.run('XREVRANGE', () => r.xrevrange(k('s'), '+', '-'));
+    await s.run('XREAD', () => r.xread('COUNT', 2, 'STREAMS', k('s'), '0-0'));
+    await s.run('XREAD nothing new', () => r.xread('STREAMS', k('s'), '3-0'));
+    await s.run('XGROUP CREATE', () => r.xgroup('CREATE', k('s'), 'g1', '0'));
+    await s.run('XGROUP CREATE again', () => r.xgroup('CREATE', k('s'), 'g1', '0'));
+    await s.run('XGROUP CREATECONSUMER', () => r.xgroup('CREATECONSUMER', k('s'), 'g1', 'c0'));
+    await s.run('XREADGROUP', () => r.xreadgroup('GROUP', 'g1', 'c1', 'COUNT', 2, 'STREAMS', k('s'), '>'));
+    await s.run('XREADGROUP NOGROUP', () => r.xreadgroup('GROUP', 'nope', 'c1', 'STREAMS', k('s'), '>'));
+    await s.run('XPENDING summary', () => r.xpending(k('s'), 'g1'));
+    await s.run('XPENDING range', () => r.xpending(k('s'), 'g1', '-', '+', 10), maskTimes);
+    await s.run('XCLAIM JUSTID', () => r.xclaim(k('s'), 'g1', 'c2', 0, '1-1', 'JUSTID'));
+    await s.run('XAUTOCLAIM', () => r.xautoclaim(k('s'), 'g1', 'c3', 0, '0-0', 'COUNT', 5));
+    await s.run('XACK', () => r.xack(k('s'), 'g1', '1-1', '9-9'));
+    await s.run('XINFO STREAM', () => r.xinfo('STREAM', k('s')));
+    await s.run('XINFO GROUPS', () => r.xinfo('GROUPS', k('s')));
+    await s.run('XINFO CONSUMERS', () => r.xinfo('CONSUMERS', k('s'), 'g1'), maskTimes);
+    await s.run('XGROUP SETID', () => r.xgroup('SETID', k('s'), 'g1', '0'));
+    await s.run('XGROUP DELCONSUMER', () => r.xgroup('DELCONSUMER', k('s'), 'g1', 'c0'));
+    await s.run('XDEL', () => r.xdel(k('s'), '1-1', '7-7'));
+    await s.run('XTRIM', () => r.xtrim(k('s'), 'MAXLEN', 1));
+    await s.run('XSETID', () => r.xsetid(k('s'), '10-0'));
+    await s.run('XSETID too small', () => r.xsetid(k('s'), '1-0'));
+    await s.run('XGROUP DESTROY', () => r.xgroup('DESTROY', k('s'), 'g1'));
+    await s.run('WRONGTYPE', async () => {
+      await r.set(k('str'), 'x');
+      return r.xadd(k('str'), '*', 'f', 'v');
+    });
+    await s.run('XREAD BLOCK woken', async () => {
+      const waiting = blocker.xread('BLOCK', 5000, 'STREAMS', k('q'), '$');
+      await until('a client blocked on XREAD', async () => blockedClients(await r.info('clients')) === 1);
+      await r.xadd(k('q'), '5-1', 'job', '1');
+      return waiting;
+    });
+    await s.run('XREAD BLOCK timeout', () => blocker.xread('BLOCK', 10, 'STREAMS', k('q'), '$'));
+  } finally {
+    r.disconnect();
+    blocker.disconnect();
+  }
+}
+
 // ---- node-redis -------------------------------------------------------------------------
 
 function nodeRedis(port: number, resp: Protocol) {
@@ -923,6 +1001,68 @@ async function nodeRedisPubSub(port: number, resp: Protocol, p: string, s: Steps
 
 // ---- the tests ---------------------------------------------------------------------------
 
+/** The stream scenario of ioredisStreams, through node-redis's typed methods. */
+async function nodeRedisStreams(port: number, resp: Protocol, p: string, s: Steps): Promise<void> {
+  const c = nodeRedis(port, resp);
+  const blocker = nodeRedis(port, resp);
+  await Promise.all([c.connect(), blocker.connect()]);
+  const k = (name: string): string => `${p}${name}`;
+  try {
+    await s.run('XADD', () => c.xAdd(k('s'), '1-1', { f: 'v1' }));
+    await s.run('XADD second', () => c.xAdd(k('s'), '2-0', { f: 'v2', g: 'w' }));
+    await s.run('XADD too small', () => c.xAdd(k('s'), '1-0', { f: 'x' }));
+    await s.run('XADD NOMKSTREAM', () => c.xAddNoMkStream(k('none'), '*', { f: 'v' }));
+    await s.run('XADD MAXLEN', () =>
+      c.xAdd(
+        k('s'),
+        '3-0',
+        { f: 'v3' },
+        { TRIM: { strategy: 'MAXLEN', strategyModifier: '=', threshold: 5 } },
+      ),
+    );
+    await s.run('XLEN', () => c.xLen(k('s')));
+    await s.run('XRANGE', () => c.xRange(k('s'), '-', '+'));
+    await s.run('XRANGE COUNT exclusive', () => c.xRange(k('s'), '(1-1', '+', { COUNT: 1 }));
+    await s.run('XREVRANGE', () => c.xRevRange(k('s'), '+', '-'));
+    await s.run('XREAD', () => c.xRead({ key: k('s'), id: '0-0' }, { COUNT: 2 }));
+    await s.run('XREAD nothing new', () => c.xRead({ key: k('s'), id: '3-0' }));
+    await s.run('XGROUP CREATE', () => c.xGroupCreate(k('s'), 'g1', '0'));
+    await s.run('XGROUP CREATE again', () => c.xGroupCreate(k('s'), 'g1', '0'));
+    await s.run('XGROUP CREATECONSUMER', () => c.xGroupCreateConsumer(k('s'), 'g1', 'c0'));
+    await s.run('XREADGROUP', () => c.xReadGroup('g1', 'c1', { key: k('s'), id: '>' }, { COUNT: 2 }));
+    await s.run('XREADGROUP NOGROUP', () => c.xReadGroup('nope', 'c1', { key: k('s'), id: '>' }));
+    await s.run('XPENDING summary', () => c.xPending(k('s'), 'g1'));
+    await s.run('XPENDING range', () => c.xPendingRange(k('s'), 'g1', '-', '+', 10), maskTimes);
+    await s.run('XCLAIM JUSTID', () => c.xClaimJustId(k('s'), 'g1', 'c2', 0, '1-1'));
+    await s.run('XAUTOCLAIM', () => c.xAutoClaim(k('s'), 'g1', 'c3', 0, '0-0', { COUNT: 5 }));
+    await s.run('XACK', () => c.xAck(k('s'), 'g1', ['1-1', '9-9']));
+    await s.run('XINFO STREAM', () => c.xInfoStream(k('s')));
+    await s.run('XINFO GROUPS', () => c.xInfoGroups(k('s')));
+    await s.run('XINFO CONSUMERS', () => c.xInfoConsumers(k('s'), 'g1'), maskTimes);
+    await s.run('XGROUP SETID', () => c.xGroupSetId(k('s'), 'g1', '0'));
+    await s.run('XGROUP DELCONSUMER', () => c.xGroupDelConsumer(k('s'), 'g1', 'c0'));
+    await s.run('XDEL', () => c.xDel(k('s'), ['1-1', '7-7']));
+    await s.run('XTRIM', () => c.xTrim(k('s'), 'MAXLEN', 1));
+    await s.run('XSETID', () => c.sendCommand(['XSETID', k('s'), '10-0']));
+    await s.run('XSETID too small', () => c.sendCommand(['XSETID', k('s'), '1-0']));
+    await s.run('XGROUP DESTROY', () => c.xGroupDestroy(k('s'), 'g1'));
+    await s.run('WRONGTYPE', async () => {
+      await c.set(k('str'), 'x');
+      return c.xAdd(k('str'), '*', { f: 'v' });
+    });
+    await s.run('XREAD BLOCK woken', async () => {
+      const waiting = blocker.xRead({ key: k('q'), id: '$' }, { BLOCK: 5000 });
+      await until('a client blocked on XREAD', async () => blockedClients(await c.info('clients')) === 1);
+      await c.xAdd(k('q'), '5-1', { job: '1' });
+      return waiting;
+    });
+    await s.run('XREAD BLOCK timeout', () => blocker.xRead({ key: k('q'), id: '$' }, { BLOCK: 10 }));
+  } finally {
+    c.destroy();
+    blocker.destroy();
+  }
+}
+
 describe('issue-5 data types through ioredis and node-redis (Redoubt vs redis-server)', () => {
   let d: Differential | null = null;
   before(async () => {
@@ -1004,6 +1144,23 @@ describe('issue-5 data types through ioredis and node-redis (Redoubt vs redis-se
       );
       const messages = steps.results.find(([label]) => label === 'messages')?.[1] as string[];
       assert.ok(messages.includes(`message nrp${protocol}:ch1 hello`), JSON.stringify(messages));
+    });
+    it(`ioredis RESP${protocol}: streams, consumer groups, XREAD BLOCK woken by a second client`, async (t) => {
+      if (d === null) return t.skip('redis-server not installed');
+      const steps = await both(`ioredis RESP${protocol} streams`, (port, s) =>
+        ioredisStreams(port, protocol, `ios${protocol}:`, s),
+      );
+      assert.ok(steps.results.length === 34, 'the scenario ran to its end');
+      assert.ok(!String(steps.results.find(([l]) => l === 'XREAD BLOCK woken')?.[1]).startsWith('error'));
+    });
+
+    it(`node-redis RESP${protocol}: streams, consumer groups, XREAD BLOCK woken by a second client`, async (t) => {
+      if (d === null) return t.skip('redis-server not installed');
+      const steps = await both(`node-redis RESP${protocol} streams`, (port, s) =>
+        nodeRedisStreams(port, protocol, `nrs${protocol}:`, s),
+      );
+      assert.ok(steps.results.length === 34, 'the scenario ran to its end');
+      assert.ok(!String(steps.results.find(([l]) => l === 'XREAD BLOCK woken')?.[1]).startsWith('error'));
     });
   }
 });

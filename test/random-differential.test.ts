@@ -3,13 +3,13 @@
  * issues mixed commands of every data type over a small key set to a real
  * redis-server 7.0 and to Redoubt, pipelined in batches on a RESP2 and a RESP3
  * connection, and every reply is compared (errors word for word; replies Redis
- * leaves to chance by a property). At the end the whole keyspace is compared.
+ * leaves to chance by a property). Every keyspace notification (KEA) is
+ * compared too, after each batch, and at the end the whole keyspace.
  *
  * Replay a failure with REDOUBT_SEED=<seed> (only that run); lengthen it with
  * REDOUBT_RANDOM_COMMANDS=<n>; REDOUBT_RANDOM_BATCH=1 replays the same commands
  * one at a time (a mismatch then shows the keys as they were right after it);
- * REDOUBT_RANDOM_STATS=1 prints how often each command ran and failed;
- * REDOUBT_RANDOM_STREAMS=1 adds the stream generator (off while streams are built).
+ * REDOUBT_RANDOM_STATS=1 prints how often each command ran and failed.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -18,12 +18,15 @@ import { Duo } from './helpers/duo.js';
 import { prng } from './helpers/random.js';
 import { type Cmd, Gen, type GroupReplies, keysOf, nextGroup } from './helpers/random-commands.js';
 import { type Arg, encode, parse, type RespConnection, type Value } from './helpers/resp.js';
+import { collect, SubscriberPair } from './helpers/subscriber.js';
 
 const FIXED_SEED = 20260501;
 const FIXED_COMMANDS = 100_000;
 const DAILY_COMMANDS = 20_000;
 /** Commands per pipelined batch (a batch also ends after a command that needs a repair). */
 const BATCH = 250;
+/** A channel the keyspace-notification subscriber also hears: marks a point in the notifications. */
+const MARKER = '__keymarker__:';
 /** The chance, after each group, that the next runs on another connection (RESP2 or RESP3). */
 const SWITCH = 0.02;
 /** Commands kept for the history printed on a mismatch. */
@@ -35,6 +38,8 @@ const CONFIG: readonly (readonly [string, string])[] = [
   ['hash-max-listpack-entries', '8'],
   ['zset-max-listpack-entries', '8'],
   ['set-max-intset-entries', '4'],
+  // Every keyspace notification (but keymiss and new), compared after each batch.
+  ['notify-keyspace-events', 'KEA'],
 ];
 
 const envNumber = (name: string): number | undefined => {
@@ -95,7 +100,16 @@ interface Connection {
 }
 
 /** One seeded run of `total` commands. */
-async function randomRun(conns: readonly Connection[], seed: number, total: number): Promise<void> {
+/**
+ * One seeded run of `total` commands; `events` subscribes to every keyspace
+ * notification on both servers, compared after each batch.
+ */
+async function randomRun(
+  conns: readonly Connection[],
+  events: SubscriberPair,
+  seed: number,
+  total: number,
+): Promise<void> {
   const g = new Gen(prng(seed));
   const history = new History();
   const batchSize = envNumber('REDOUBT_RANDOM_BATCH') ?? BATCH;
@@ -111,6 +125,11 @@ async function randomRun(conns: readonly Connection[], seed: number, total: numb
     let next = conn;
     while (batch.length < batchSize) {
       const group = nextGroup(g);
+      // Before a group whose writes may differ between the servers, a marker in the notifications.
+      if (group.some((c) => c.repair !== undefined)) {
+        batch.push({ args: ['PUBLISH', MARKER, 'repair'] });
+        groupStart.push(batch.length - 1);
+      }
       const start = batch.length;
       for (const c of group) {
         batch.push(c);
@@ -144,7 +163,9 @@ async function randomRun(conns: readonly Connection[], seed: number, total: numb
         if (c.check === undefined) exact(a, b, c.args);
         else c.check(a, b, c.args, groupReplies(ours, theirs, groupStart[i] as number, i));
       } catch (err) {
-        const state = await describeKeys(conn.duo, c.args);
+        // The keys of the whole group (a transaction's, its WATCH's).
+        const groupKeys = batch.slice(groupStart[i] as number, i + 1).flatMap((x) => x.args.slice(1));
+        const state = await describeKeys(conn.duo, ['', ...groupKeys]);
         assert.fail(
           [
             `randomized differential run: mismatch (replay with REDOUBT_SEED=${seed} REDOUBT_RANDOM_COMMANDS=${n + 1})`,
@@ -165,7 +186,15 @@ async function randomRun(conns: readonly Connection[], seed: number, total: numb
     }
     index += batch.length;
     stats?.count(batch, theirs);
+    const diverged = repairs.some((r) => r.redoubt.length + r.redis.length > 0);
+    await sameEvents(
+      events,
+      diverged,
+      `seed ${seed}, commands #${index - batch.length}..#${index - 1} on ${conn.name}`,
+    );
     for (const r of repairs) await applyRepair(conn.duo, r);
+    // A repair writes what differs between the servers: its notifications differ too.
+    if (repairs.length > 0) await Promise.all([collect(events.redoubt, []), collect(events.redis, [])]);
     conn = next;
   }
   if (stats !== undefined) console.log(stats.report());
@@ -210,6 +239,35 @@ function groupText(
     lines.push(`    ${showArgs((batch[i] as Cmd).args)} -> ${show(theirs[i] as Buffer, 120)}${same}`);
   }
   return lines.join('\n');
+}
+
+/**
+ * The keyspace notifications of a batch, in order, byte for byte; when the
+ * servers `diverged` (a repair was needed), only those before the marker.
+ */
+async function sameEvents(events: SubscriberPair, diverged: boolean, what: string): Promise<void> {
+  const upToMarker = (frames: Buffer[]): Buffer[] => {
+    if (!diverged) return frames;
+    const at = frames.findIndex((f) => (parse(f)[0] as string[])[2] === MARKER);
+    return at === -1 ? frames : frames.slice(0, at);
+  };
+  const [a, b] = (await Promise.all([collect(events.redoubt, []), collect(events.redis, [])])).map(
+    upToMarker,
+  ) as [Buffer[], Buffer[]];
+  const n = Math.max(a.length, b.length);
+  let i = 0;
+  while (i < n && a[i] !== undefined && b[i] !== undefined && (a[i] as Buffer).equals(b[i] as Buffer)) i++;
+  if (i === n) return;
+  // "channel message" of each pmessage frame, from a little before the first difference.
+  const brief = (frames: Buffer[]): string =>
+    frames
+      .slice(Math.max(0, i - 3), i + 4)
+      .map((f) => (parse(f)[0] as string[]).slice(2).join(' '))
+      .join(' | ');
+  assert.fail(
+    `randomized differential run: notifications differ at #${i} of ${n} (${what})\n` +
+      `  redoubt: ${brief(a)}\n  redis:   ${brief(b)}`,
+  );
 }
 
 /** The parsed replies of the commands of a group before position `at`. */
@@ -264,7 +322,8 @@ async function describeKeys(duo: Duo, args: readonly Arg[]): Promise<string> {
         const type = ((await conn.call('TYPE', k)) as { status: string }).status;
         const read = READ[type];
         const value = read === undefined ? '' : ` ${show(await conn.raw(...read(k)), 300)}`;
-        out.push(`    db ${db}: ${JSON.stringify(k)} is ${type}${value}`);
+        const ttl = type === 'none' ? '' : `, PTTL ${await conn.call('PTTL', k)}`;
+        out.push(`    db ${db}: ${JSON.stringify(k)} is ${type}${ttl}${value}`);
       }
     }
   }
@@ -313,6 +372,7 @@ const ttlSign = (a: Buffer, b: Buffer, args: readonly Arg[]): void => {
 describe('randomized differential run (every data type, redis-server 7.0 as the reference)', () => {
   let d: Differential | null;
   let conns: Connection[] = [];
+  let events: SubscriberPair;
   before(async () => {
     d = await Differential.start();
     if (d === null) return;
@@ -323,9 +383,12 @@ describe('randomized differential run (every data type, redis-server 7.0 as the 
       { name: 'RESP3', duo: resp3 },
     ];
     for (const [name, value] of CONFIG) await d.same(['CONFIG', 'SET', name, value]);
+    events = await SubscriberPair.open(d);
+    await events.same(['PSUBSCRIBE', '__key*__:*']);
   });
   after(async () => {
     conns[1]?.duo.close();
+    events?.close();
     await d?.close();
   });
 
@@ -337,7 +400,7 @@ describe('randomized differential run (every data type, redis-server 7.0 as the 
     console.log(`randomized differential run: seed ${seed}, ${total} commands`);
     await d.same(['FLUSHALL']);
     for (const c of conns) await c.duo.same(['SELECT', '0']);
-    await randomRun(conns, seed, total);
+    await randomRun(conns, events, seed, total);
     await compareKeyspaces(conns[0]?.duo as Duo);
   };
 

@@ -1285,6 +1285,9 @@ const transactions: TypeGenerator = {
       },
     ],
     [1, (g) => [g.pick(['EXEC', 'DISCARD', 'UNWATCH'])]],
+    // A WATCH left standing: a later transaction on this connection sees the
+    // writes of the other connection, of SWAPDB and FLUSHDB in between.
+    [1, (g) => ['WATCH', ...g.keys('any', 1, 2)]],
   ],
 };
 
@@ -1334,7 +1337,7 @@ const pendingCheck: Check = (a, b, args) => {
 /**
  * Streams with explicit IDs (a `*` ID is the clock's), consumer groups, and
  * what they report that holds no time (XPENDING idle times masked, no XINFO
- * CONSUMERS). Off unless REDOUBT_RANDOM_STREAMS=1 while streams are being built.
+ * CONSUMERS).
  */
 const streams: TypeGenerator = {
   name: 'stream',
@@ -1491,7 +1494,7 @@ export const TYPES: TypeGenerator[] = [
   pubsub,
   databases,
   transactions,
-  ...(process.env.REDOUBT_RANDOM_STREAMS === '1' ? [streams] : []),
+  streams,
 ];
 
 const weightOf = <T extends { weight: number } | Op>(x: T): number => ('weight' in x ? x.weight : x[0]);
