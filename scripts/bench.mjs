@@ -20,6 +20,13 @@
  * BENCH_TESTS (run only these tests, at BENCH_PIPELINES), BENCH_SUITES
  * (core,types), BENCH_ONLY_MEMORY=1, BENCH_JSON (path for machine-readable
  * results).
+ *
+ * BGSAVE (BENCH_BGSAVE=1): scripts/bench-bgsave.mjs after everything else
+ * (BGSAVE of BENCH_BGSAVE_KEYS keys while a client writes, next to Redis).
+ *
+ * AOF suite (BENCH_AOF=1, or `aof` in BENCH_SUITES): SET at each pipeline depth
+ * against a second pair of servers with `appendonly yes` and `appendfsync
+ * everysec` (data directories in a temporary directory), same method.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -247,6 +254,65 @@ async function measureMemory(work) {
   return mem;
 }
 
+const AOF_BENCH = env.BENCH_AOF === '1' || (env.BENCH_SUITES ?? '').split(',').includes('aof');
+
+/** SET with appendonly yes + appendfsync everysec on both servers (the AOF suite). */
+async function aofBench(work, results) {
+  const aof = ['--appendonly', 'yes', '--appendfsync', 'everysec', '--save', ''];
+  const ports = [await freePort(), await freePort()];
+  const dirs = ['redoubt-aof', 'redis-aof'].map((d) => join(work, d));
+  for (const d of dirs) mkdirSync(d, { recursive: true });
+  const servers = [
+    await startServer(
+      'redoubt',
+      join(ROOT, 'bin', 'redoubt-server'),
+      ['--port', String(ports[0]), '--bind', '127.0.0.1', '--dir', dirs[0], ...aof, ...ALLOW_ROOT],
+      ports[0],
+    ),
+    await startServer(
+      'redis',
+      'redis-server',
+      ['--port', String(ports[1]), '--bind', '127.0.0.1', '--dir', dirs[1], ...aof],
+      ports[1],
+    ),
+  ];
+  const summary = {};
+  try {
+    for (const p of PIPELINES) benchmark(servers[0].port, 'set', p, p === 1 ? N_P1 / 4 : N_P16 / 4);
+    for (const p of PIPELINES) {
+      const n = p === 1 ? N_P1 : N_P16;
+      const runs = { redoubt: [], redis: [] };
+      for (let r = 0; r < ROUNDS; r++) {
+        runs.redoubt.push(measure(servers[0], 'set', p, n));
+        runs.redis.push(measure(servers[1], 'set', p, n));
+      }
+      const row = {
+        suite: 'aof',
+        test: 'SET',
+        pipeline: p,
+        redoubtRps: median(runs.redoubt.map((x) => x.rps)),
+        redisRps: median(runs.redis.map((x) => x.rps)),
+        redoubtCpuUs: median(runs.redoubt.map((x) => x.cpuUsPerReq)),
+        redisCpuUs: median(runs.redis.map((x) => x.cpuUsPerReq)),
+      };
+      row.ratio = row.redoubtRps / row.redisRps;
+      row.cpuRatio = row.redoubtCpuUs / row.redisCpuUs;
+      results.push(row);
+      summary[`aof P${p}`] = { medianRatio: row.ratio, minRatio: row.ratio, medianCpuRatio: row.cpuRatio };
+      console.log(
+        `AOF SET  P${String(p).padEnd(3)} redoubt ${fmtN(row.redoubtRps).padStart(9)} rps  redis ${fmtN(row.redisRps).padStart(9)} rps  ratio ${row.ratio.toFixed(2)}   cpu/req redoubt ${row.redoubtCpuUs.toFixed(2)} us  redis ${row.redisCpuUs.toFixed(2)} us  (x${row.cpuRatio.toFixed(2)})`,
+      );
+    }
+  } finally {
+    for (const s of servers) {
+      try {
+        process.kill(s.pid, 'SIGKILL');
+      } catch {}
+    }
+  }
+  return summary;
+}
+
 async function main() {
   const work = mkdtempSync(join(tmpdir(), 'redoubt-bench-'));
   const redoubtPort = await freePort();
@@ -316,6 +382,7 @@ async function main() {
       }
     }
     if (env.BENCH_SKIP_MEMORY !== '1') summary.memory = await measureMemory(work);
+    if (AOF_BENCH) Object.assign(summary, await aofBench(work, results));
     if (env.BENCH_JSON) {
       mkdirSync(dirname(env.BENCH_JSON), { recursive: true });
       writeFileSync(
@@ -333,7 +400,13 @@ async function main() {
   }
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+main()
+  .then(() => {
+    // BENCH_BGSAVE=1: BGSAVE of 1 M keys under load next to redis-server's, once the rest is done.
+    if (env.BENCH_BGSAVE === '1')
+      execFileSync(process.execPath, [join(ROOT, 'scripts', 'bench-bgsave.mjs')], { stdio: 'inherit' });
+  })
+  .catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });

@@ -3,7 +3,7 @@
  * `redoubt server [config] [--directive value ...]` and `redoubt-server` (same
  * arguments as redis-server: config file first, `--name value` overrides after).
  */
-import { chownSync, lchownSync, readFileSync } from 'node:fs';
+import { chownSync, lchownSync, readFileSync, readSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { runAudit } from './audit/command.js';
 import { Config } from './config/config.js';
@@ -15,11 +15,14 @@ import {
   parseConfigText,
   readConfigFile,
 } from './config/parser.js';
+import { SHUTDOWN_FORCE, SHUTDOWN_NOSAVE, SHUTDOWN_SAVE } from './config/table.js';
 import { Logger, type LogLevel, type LogSink, stdoutSink } from './core/logger.js';
 import { Server } from './core/server.js';
 import { REDIS_COMPAT_VERSION, VERSION } from './core/version.js';
 import { runHarden } from './harden/command.js';
+import { checkAof } from './persistence/aof/check.js';
 import { checkRdb } from './persistence/check-rdb.js';
+import { shutdownSave } from './persistence/snapshot.js';
 import { checkSecretFiles, privateLogSink, StrictPermissionsError } from './security/files.js';
 import { decideRoot, dropPrivileges, PrivilegeError, type RootDecision } from './security/privilege.js';
 
@@ -41,6 +44,8 @@ Commands:
   server [config] [--directive value ...]   start the server (redis-server conventions)
   audit [--config FILE] [--url URL] [--host]  check a Redis, Valkey or Redoubt deployment
   harden --out DIR [--target T] [--tls] ...  write a hardened deployment that the audit passes
+  check-aof [--fix|--truncate-to-timestamp T] <file.manifest|file.aof>
+                                             check an AOF (as redis-check-aof)
   check-rdb <file>                           check an RDB file (as redis-check-rdb)
   version                                    print the version
 `;
@@ -186,11 +191,25 @@ export async function runServer(argv: readonly string[]): Promise<number> {
   logger.notice('Ready to accept connections');
   return await new Promise<number>((done) => {
     let stopping = false;
-    const stop = (signal: string): void => {
+    // Redis's SIGTERM/SIGINT shutdown: the final save as shutdown-on-sig* says
+    // (by default when save points are set); when it fails the server runs on.
+    const stop = (signal: 'SIGTERM' | 'SIGINT'): void => {
       if (stopping) return;
-      stopping = true;
       logger.warning(`Received ${signal} scheduling shutdown...`);
       logger.warning('User requested shutdown...');
+      const bits = config.get<number>(signal === 'SIGTERM' ? 'shutdown-on-sigterm' : 'shutdown-on-sigint');
+      const flags = {
+        save: (bits & SHUTDOWN_SAVE) !== 0,
+        nosave: (bits & SHUTDOWN_NOSAVE) !== 0,
+        force: (bits & SHUTDOWN_FORCE) !== 0,
+      };
+      if (!shutdownSave(server, flags)) {
+        logger.warning(
+          `${signal} received but errors trying to shut down the server, check the logs for more information`,
+        );
+        return;
+      }
+      stopping = true;
       server.close().then(
         () => {
           logger.warning('Redoubt is now ready to exit, bye bye...');
@@ -208,6 +227,23 @@ export async function runServer(argv: readonly string[]): Promise<number> {
   });
 }
 
+/** One line of standard input, read synchronously (check-aof's confirmation); null at its end. */
+function readStdinLine(): string | null {
+  const buf = Buffer.alloc(1);
+  let line = '';
+  for (;;) {
+    let n: number;
+    try {
+      n = readSync(0, buf, 0, 1, null);
+    } catch {
+      return line === '' ? null : line;
+    }
+    if (n === 0) return line === '' ? null : line;
+    if (buf[0] === 0x0a) return line;
+    line += String.fromCharCode(buf[0] as number);
+  }
+}
+
 export async function main(argv: readonly string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
@@ -222,6 +258,14 @@ export async function main(argv: readonly string[]): Promise<number> {
       return runHarden(rest, {
         stdout: (s) => process.stdout.write(s),
         stderr: (s) => process.stderr.write(s),
+      });
+    case 'check-aof':
+      return checkAof(rest, {
+        print: (line) => process.stdout.write(`${line}\n`),
+        ask: (prompt) => {
+          process.stdout.write(prompt);
+          return readStdinLine();
+        },
       });
     case 'check-rdb':
       if (rest.length !== 1) {

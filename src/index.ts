@@ -14,9 +14,11 @@
  * means TLS only; use `bind: ''` for no TCP listener.
  *
  * Persistence is the host application's choice: without a `configFile`, an
- * embedded server has no save points (`save ""`) unless `save` is given, so a
- * test or an app never finds a dump.rdb written into its working directory.
- * An existing dump.rdb in `dir` is still loaded at start-up, as Redis does.
+ * embedded server is in memory only unless a persistence directive (`save`,
+ * `dir`, `dbfilename`, `appendonly`, `appendfilename`, `appenddirname`) is
+ * given: no save points (`save ""`), and nothing loaded at start-up, so a test
+ * or an app never finds a dump.rdb written into, or read from, its working
+ * directory. With any of them, Redis's rules apply.
  *
  * Privileges belong to the host application: `run-as` has no effect here, and a
  * server embedded in a root process only logs a warning (redoubt-server refuses
@@ -61,6 +63,16 @@ export interface RedoubtServer {
   readonly server: Server;
 }
 
+/** Directives that ask an embedded server to persist (see the header). */
+const PERSISTENCE_OPTIONS = new Set([
+  'save',
+  'dir',
+  'dbfilename',
+  'appendonly',
+  'appendfilename',
+  'appenddirname',
+]);
+
 const kebab = (s: string): string => s.replace(/[A-Z]/g, (m) => `-${m.toLowerCase()}`);
 
 function toArgs(v: DirectiveValue): string[] {
@@ -74,7 +86,9 @@ function toArgs(v: DirectiveValue): string[] {
 export function createServer(options: CreateServerOptions = {}): RedoubtServer {
   const lines: ConfigLine[] = options.configFile === undefined ? [] : readConfigFile(options.configFile);
   let ephemeral = false;
-  if (options.configFile === undefined && options.save === undefined)
+  const inMemory =
+    options.configFile === undefined && !Object.keys(options).some((k) => PERSISTENCE_OPTIONS.has(kebab(k)));
+  if (inMemory)
     lines.push({ name: 'save', args: [''], file: '(embedded default)', line: 0, text: 'save ""' });
   for (const [key, value] of Object.entries(options)) {
     if (key === 'configFile' || key === 'log' || value === undefined) continue;
@@ -108,7 +122,7 @@ export function createServer(options: CreateServerOptions = {}): RedoubtServer {
     },
     logger,
   );
-  const server = new Server(config, logger, { ephemeralPort: ephemeral });
+  const server = new Server(config, logger, { ephemeralPort: ephemeral, inMemory });
   const handle: RedoubtServer = {
     server,
     async listen() {

@@ -206,6 +206,42 @@ describe('embedding API', () => {
     assert.equal(statSync(logfile).mode & 0o777, 0o600);
   });
 
+  it('in memory unless persistence is asked for: no save points, nothing loaded from the working directory', async () => {
+    const data = mkdtempSync(join(tmpdir(), 'redoubt-embed-data-'));
+    const cwd = process.cwd();
+    try {
+      // A persisting server (dir given) writes a dump.rdb, and Redis's default save points apply.
+      const saver = await createServer({ port: 0, dir: data }).listen();
+      assert.deepEqual(await call(saver.address().port, 'CONFIG', 'GET', 'save'), [
+        'save',
+        '3600 1 300 100 60 10000',
+      ]);
+      assert.deepEqual(await call(saver.address().port, 'SET', 'kept', 'yes'), { status: 'OK' });
+      assert.deepEqual(await call(saver.address().port, 'SAVE'), { status: 'OK' });
+      await saver.close();
+      assert.ok(statSync(join(data, 'dump.rdb')).isFile());
+      // Started in that directory without persistence options: empty, and no save points.
+      process.chdir(data);
+      const plain = await createServer({ port: 0 }).listen();
+      try {
+        assert.equal(await call(plain.address().port, 'DBSIZE'), 0);
+        assert.deepEqual(await call(plain.address().port, 'CONFIG', 'GET', 'save'), ['save', '']);
+      } finally {
+        await plain.close();
+      }
+      // Asking for persistence (here `dir`) loads the file, as Redis does.
+      const loader = await createServer({ port: 0, dir: '.' }).listen();
+      try {
+        assert.equal(await call(loader.address().port, 'GET', 'kept'), 'yes');
+      } finally {
+        await loader.close();
+      }
+    } finally {
+      process.chdir(cwd);
+      rmSync(data, { recursive: true, force: true });
+    }
+  });
+
   it('two servers in one process are independent', async () => {
     const a = await createServer({ port: 0, databases: 2 }).listen();
     const b = await createServer({ port: 0, requirepass: 'b-secret' }).listen();

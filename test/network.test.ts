@@ -843,7 +843,9 @@ describe('limits', () => {
       assert.equal(ours.server.stats.outputBufferCloses, 2);
       assert.ok(
         log.lines.some((l) =>
-          /Client id=\d+ addr=.* closed for overcoming of output buffer limits\./.test(l),
+          /Client id=\d+ addr=.* cmd=get .*scheduled to be closed ASAP for overcoming of output buffer limits\./.test(
+            l,
+          ),
         ),
       );
     } finally {

@@ -221,7 +221,16 @@ describe('least privilege', () => {
     // As root, the test runs the server as nobody; otherwise as the test's own user.
     const uid = IS_ROOT ? NOBODY : (process.getuid?.() ?? NOBODY);
     const other = uid === 1 ? 'nobody' : 'daemon';
-    const s = await spawnAs(IS_ROOT ? NOBODY : undefined, ['--port', String(port), '--run-as', other]);
+    // No save points: the working directory (the repository) is not nobody's to write a dump.rdb into,
+    // and a failed save on SIGTERM keeps the server running, as Redis does.
+    const s = await spawnAs(IS_ROOT ? NOBODY : undefined, [
+      '--port',
+      String(port),
+      '--run-as',
+      other,
+      '--save',
+      '',
+    ]);
     try {
       assert.match(
         s.out(),

@@ -177,6 +177,10 @@ describe('transactions (differential)', () => {
       ['l', ['RPOP', 'l']],
       ['l', ['LSET', 'l', '0', 'y']],
       ['l', ['LMOVE', 'l', 'l', 'LEFT', 'RIGHT']],
+      ['l', ['LTRIM', 'l', '1', '-1']],
+      // Redis signals LTRIM's key even when the range keeps every element.
+      ['l', ['LTRIM', 'l', '0', '-1']],
+      ['l', ['LTRIM', 'l', '-9223372036854775808', '100']],
       ['z', ['ZADD', 'z', '2', 'a']],
       ['z', ['ZINCRBY', 'z', '1', 'a']],
       ['z', ['ZPOPMIN', 'z']],

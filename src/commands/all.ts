@@ -3,6 +3,7 @@
  * from it. Adding a group means adding its file here.
  */
 import { aclCommands } from './acl.js';
+import { aofCommands } from './aof.js';
 import { bitmapCommands } from './bitmap.js';
 import { commandCommands } from './command.js';
 import { configCommands } from './config.js';
@@ -45,4 +46,5 @@ export const ALL_COMMANDS: readonly CommandSpec[] = [
   ...pubsubCommands,
   ...streamCommands,
   ...persistenceCommands,
+  ...aofCommands,
 ];

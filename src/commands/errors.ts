@@ -425,4 +425,20 @@ export const PERSIST_ERR = {
   invalidFreq: e('ERR Invalid FREQ value, must be >= 0 and <= 255'),
   /** shared.err: a failed SAVE answers a bare "ERR" (the log says why). */
   saveFailed: e('ERR'),
+  bgsaveInProgress: e('ERR Background save already in progress'),
+  bgsaveChildActive: e(
+    "ERR Another child process is active (AOF?): can't BGSAVE right now. Use BGSAVE SCHEDULE in order to schedule a BGSAVE whenever possible.",
+  ),
+  /** shared.bgsaveerr: writes refused while the last background save failed (stop-writes-on-bgsave-error). */
+  misconf: e(
+    "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Commands that may modify the data set are disabled, because this instance is configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB error.",
+  ),
+} as const;
+
+/** BGREWRITEAOF (aof.c / server.c). */
+export const AOF_ERR = {
+  rewriteInProgress: e('ERR Background append only file rewriting already in progress'),
+  rewriteFailed: e(
+    "ERR Can't execute an AOF background rewriting. Please check the server logs for more information.",
+  ),
 } as const;

@@ -10,8 +10,12 @@
  * Option words are compared as Redis's `strcasecmp` does: on the C string, i.e. up
  * to the first NUL byte (`EXPIRE k 10 "nx\0junk"` is NX in Redis too).
  */
+
 import type { Client } from '../core/client.js';
 import { keyspaceEvent, NOTIFY } from '../core/notify.js';
+import { rewriteCommand } from '../persistence/aof/propagation.js';
+import { killBgsave } from '../persistence/bgsave.js';
+import { savePoints, saveSync } from '../persistence/snapshot.js';
 import { OK, type Reply, StatusReply } from '../protocol/reply.js';
 import { Database, type ExpireTime, NONE, type Slot } from '../store/database.js';
 import { DataObject, typeOf, type Value } from '../store/value.js';
@@ -853,14 +857,18 @@ function expireGeneric(c: Client, argv: string[], name: string, relative: boolea
     if ((flags & EXPIRE_GT) !== 0 && (current === -1 || when <= current)) return 0;
     if ((flags & EXPIRE_LT) !== 0 && current !== -1 && when >= current) return 0;
   }
-  if (when <= now()) {
+  // Already expired (never while loading the AOF, as Redis's checkAlreadyExpired).
+  if (when <= now() && !Database.loading) {
     db.delete(key);
     keyspaceEvent(c, NOTIFY.GENERIC, 'del', key);
+    rewriteCommand(c, [c.server.config.get<boolean>('lazyfree-lazy-expire') ? 'UNLINK' : 'DEL', key]);
     return 1;
   }
   db.setExpire(key, when);
   db.observer.modified(db, key);
   keyspaceEvent(c, NOTIFY.GENERIC, 'expire', key);
+  // Recorded as PEXPIREAT with the absolute time (options kept), as Redis: a replay expires it at the same instant.
+  if (name !== 'pexpireat') rewriteCommand(c, ['PEXPIREAT', key, String(when), ...argv.slice(3)]);
   return 1;
 }
 
@@ -1101,9 +1109,16 @@ function flushdbCommand(c: Client, argv: string[]): Reply {
   return OK;
 }
 
+/**
+ * flushAllDataAndResetRDB: a BGSAVE in progress is killed (its file would hold
+ * the old data); with save points set, the empty dataset is saved at once.
+ */
 function flushallCommand(c: Client, argv: string[]): Reply {
   checkFlushArgs(argv);
-  for (const db of c.server.dbs) db.clear();
+  const server = c.server;
+  killBgsave(server);
+  for (const db of server.dbs) db.clear();
+  if (savePoints(server).length > 0) saveSync(server);
   return OK;
 }
 
@@ -1116,5 +1131,7 @@ function swapdbCommand(c: Client, argv: string[]): Reply {
   const a = dbAt(c, id1);
   const b = dbAt(c, id2);
   if (a !== b) a.swapWith(b);
+  // Counted as a change whatever it moved, as Redis (so SWAPDB is always recorded).
+  c.server.stats.dirty++;
   return OK;
 }

@@ -10,8 +10,10 @@
  * with a stable sort, or Redis's partial quicksort when COUNT cuts them short
  * (which of equally distant members are returned depends on it).
  */
+
 import type { Client } from '../core/client.js';
 import { keyspaceEvent, NOTIFY } from '../core/notify.js';
+import { rewriteCommand } from '../persistence/aof/propagation.js';
 import { NULL_ARRAY, RawReply, type Reply } from '../protocol/reply.js';
 import { parseScore } from '../store/types/score.js';
 import { ZSetObject } from '../store/types/zset.js';
@@ -504,6 +506,10 @@ function geoaddCommand(c: Client, argv: string[]): Reply {
   if (added + updated > 0) {
     touched(c.db, key);
     keyspaceEvent(c, NOTIFY.ZSET, 'zadd', key);
+    // Recorded as the ZADD Redis rewrites GEOADD into (options kept, scores as integers).
+    const record = ['zadd', ...argv.slice(1, longidx)];
+    for (let i = 0; i < elements; i++) record.push(String(scores[i]), argv[longidx + i * 3 + 2] as string);
+    rewriteCommand(c, record);
   }
   return ch ? added + updated : added;
 }

@@ -5,8 +5,10 @@
  * as Redis converts. HINCRBYFLOAT computes in emulated x87 long double, as
  * INCRBYFLOAT does.
  */
+
 import type { Client } from '../core/client.js';
 import { keyspaceEvent, NOTIFY } from '../core/notify.js';
+import { rewriteCommand } from '../persistence/aof/propagation.js';
 import { MapReply, OK, type Reply } from '../protocol/reply.js';
 import { HashObject } from '../store/types/hash.js';
 import type { ScanDict } from '../store/types/scan-dict.js';
@@ -444,6 +446,8 @@ function hincrbyfloatCommand(c: Client, argv: string[]): Reply {
   h.set(field, text, limits(c));
   touched(c.db, key);
   keyspaceEvent(c, NOTIFY.HASH, 'hincrbyfloat', key);
+  // The result, not the increment: float arithmetic need not replay exactly.
+  rewriteCommand(c, ['HSET', key, field, text]);
   return text;
 }
 

@@ -7,6 +7,7 @@
 import { parseBlockTimeout } from '../core/blocking.js';
 import type { Client } from '../core/client.js';
 import { keyspaceEvent, NOTIFY } from '../core/notify.js';
+import { preventPropagation, rewriteCommand } from '../persistence/aof/propagation.js';
 import { NO_REPLY, NULL_ARRAY, OK, type Reply } from '../protocol/reply.js';
 import { ListObject } from '../store/types/list.js';
 import { LLONG_MIN, parseInt64 } from '../util/number.js';
@@ -604,8 +605,10 @@ function ltrimCommand(c: Client, argv: string[]): Reply {
   // Redis reports "ltrim" even when nothing goes.
   keyspaceEvent(c, NOTIFY.LIST, 'ltrim', key);
   if (r === null) l.trim(1, 0);
-  else if (r[0] === 0 && r[1] === l.length - 1) return OK;
-  else l.trim(r[0], r[1]);
+  // A trim that keeps everything still signals the key, as Redis does (WATCH sees it).
+  else if (r[0] !== 0 || r[1] !== l.length - 1) l.trim(r[0], r[1]);
+  // ...but is no change to record (Redis adds the removed count to dirty).
+  else preventPropagation(c);
   afterRemove(c, key, l);
   return OK;
 }
@@ -668,6 +671,7 @@ function lmpopCommand(c: Client, argv: string[]): Reply {
     if (l === null || l.length === 0) continue;
     const out = popRange(l, where, count);
     afterPop(c, key, l, where);
+    rewriteCommand(c, [popName(where), key, String(out.length)]);
     return [key, out];
   }
   return NULL_ARRAY;
@@ -782,6 +786,7 @@ export const listBlockingCommands = [
         TAIL,
         HEAD,
         parseBlockTimeout(argv[3] as string),
+        ['RPOPLPUSH', argv[1] as string, argv[2] as string],
       ),
   },
   {
@@ -826,12 +831,17 @@ function blockingPop(c: Client, key: string, l: ListObject, where: Where, count:
   if (count === -1) {
     const v = (where === HEAD ? l.popFront() : l.popBack()) as string;
     afterPop(c, key, l, where);
+    rewriteCommand(c, [popName(where), key]);
     return [key, v];
   }
   const out = popRange(l, where, count);
   afterPop(c, key, l, where);
+  rewriteCommand(c, [popName(where), key, String(out.length)]);
   return [key, out];
 }
+
+/** LMPOP and the blocking pops are recorded as LPOP/RPOP (with the count popped for the *MPOP forms). */
+const popName = (where: Where): string => (where === HEAD ? 'LPOP' : 'RPOP');
 
 /** Redis's blockingPopGenericCommand: the timeout is checked first, then each key in order (WRONGTYPE stops). */
 function blockingPopGeneric(
@@ -861,17 +871,31 @@ function blmoveCommand(c: Client, argv: string[]): Reply {
   const from = position(argv[3] as string);
   const to = position(argv[4] as string);
   const timeout = parseBlockTimeout(argv[5] as string);
-  return blmoveGeneric(c, argv[1] as string, argv[2] as string, from, to, timeout);
+  const record = ['LMOVE', argv[1] as string, argv[2] as string, argv[3] as string, argv[4] as string];
+  return blmoveGeneric(c, argv[1] as string, argv[2] as string, from, to, timeout, record);
 }
 
 /** Redis's blmoveGenericCommand: LMOVE when the source has elements, else block on it (nil inside EXEC). */
-function blmoveGeneric(c: Client, src: string, dst: string, from: Where, to: Where, timeout: bigint): Reply {
-  if (getList(c, src) !== null) return lmoveGeneric(c, src, dst, from, to);
+function blmoveGeneric(
+  c: Client,
+  src: string,
+  dst: string,
+  from: Where,
+  to: Where,
+  timeout: bigint,
+  /** What is recorded (AOF): the non-blocking form. */
+  record: readonly string[],
+): Reply {
+  const move = (rc: Client): Reply => {
+    rewriteCommand(rc, record);
+    return lmoveGeneric(rc, src, dst, from, to);
+  };
+  if (getList(c, src) !== null) return move(c);
   const blocked = c.server.blocking.block(c, {
     keys: [src],
     timeout,
     // A destination of another type ends the wait with WRONGTYPE, as in Redis.
-    serve: (rc) => (readyList(rc, src) === undefined ? undefined : lmoveGeneric(rc, src, dst, from, to)),
+    serve: (rc) => (readyList(rc, src) === undefined ? undefined : move(rc)),
   });
   return blocked ? NO_REPLY : null;
 }

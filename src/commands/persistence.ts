@@ -1,16 +1,20 @@
 /**
  * Persistence commands: DUMP and RESTORE (values moved between servers in
- * Redis's payload format) and SAVE (a synchronous RDB snapshot). The formats
+ * Redis's payload format), SAVE (a synchronous RDB snapshot) and BGSAVE (one
+ * written across event-loop turns, src/persistence/bgsave.ts). The formats
  * live in src/persistence/rdb/, the snapshot file in src/persistence/snapshot.ts.
  */
+
 import type { Client } from '../core/client.js';
 import { keyspaceEvent, NOTIFY } from '../core/notify.js';
+import { rewriteCommand } from '../persistence/aof/propagation.js';
+import { startBgsave } from '../persistence/bgsave.js';
 import { RdbError } from '../persistence/rdb/format.js';
 import { applyEvictionInfo } from '../persistence/rdb/loader.js';
 import { createDumpPayload, readDumpPayload, verifyDumpPayload } from '../persistence/rdb/payload.js';
-import { encodeOptions, evictionInfo, saveSync } from '../persistence/snapshot.js';
-import { OK, type Reply } from '../protocol/reply.js';
-import { type ExpireTime, NONE } from '../store/database.js';
+import { encodeOptions, evictionInfo, persistenceOf, saveSync } from '../persistence/snapshot.js';
+import { OK, type Reply, StatusReply } from '../protocol/reply.js';
+import { Database, type ExpireTime, NONE } from '../store/database.js';
 import { limitsOf } from '../store/types/limits.js';
 import type { Value } from '../store/value.js';
 import { now } from '../util/clock.js';
@@ -70,6 +74,18 @@ export const persistenceCommands = [
     arity: 1,
     flags: ['admin', 'noscript', 'no_async_loading', 'no_multi'],
     handler: saveCommand,
+  },
+  {
+    name: 'bgsave',
+    group: 'server',
+    summary: 'Asynchronously save the dataset to disk',
+    since: '1.0.0',
+    complexity: 'O(1)',
+    history: [['3.2.2', 'Added the `SCHEDULE` option.']],
+    arity: -1,
+    flags: ['admin', 'noscript', 'no_async_loading'],
+    args: [{ name: 'schedule', type: 'pure-token', token: 'SCHEDULE', since: '3.2.2', flags: ['optional'] }],
+    handler: bgsaveCommand,
   },
 ] as const satisfies readonly CommandSpec[];
 
@@ -141,20 +157,54 @@ function restoreCommand(c: Client, argv: string[]): Reply {
     let abs = o.absttl ? ttl : ttl + BigInt(now());
     // C's signed overflow wraps: such a time is in the past.
     if (abs > LLONG_MAX) abs -= 1n << 64n;
-    if (abs <= BigInt(now())) {
-      if (deleted) keyspaceEvent(c, NOTIFY.GENERIC, 'del', key);
+    // Already expired (never while loading the AOF, as Redis's checkAlreadyExpired).
+    if (abs <= BigInt(now()) && !Database.loading) {
+      if (deleted) {
+        keyspaceEvent(c, NOTIFY.GENERIC, 'del', key);
+        rewriteCommand(c, ['DEL', key]);
+      }
       return OK;
     }
     when = abs <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(abs) : abs;
   }
   db.add(key, value);
   if (when !== -1) db.setExpire(key, when);
+  // A relative TTL is recorded absolute (ABSTTL), so a replay expires the key at the same instant.
+  if (when !== -1 && !o.absttl)
+    rewriteCommand(c, [...argv.slice(0, 2), String(when), ...argv.slice(3), 'ABSTTL']);
   applyEvictionInfo(db, key, evictionInfo(c.server), o.idle, o.freq);
   keyspaceEvent(c, NOTIFY.GENERIC, 'restore', key);
   return OK;
 }
 
 function saveCommand(c: Client): Reply {
+  if (c.server.snapshot?.purpose === 'rdb') throw PERSIST_ERR.bgsaveInProgress;
+  persistenceOf(c.server).saves++;
   if (!saveSync(c.server)) throw PERSIST_ERR.saveFailed;
   return OK;
+}
+
+const BGSAVE_STARTED = new StatusReply('Background saving started');
+const BGSAVE_SCHEDULED = new StatusReply('Background saving scheduled');
+
+/**
+ * bgsaveCommand: with an AOF rewrite running, SCHEDULE (or being inside EXEC,
+ * which cannot start one half-way through a transaction) defers it to the cron.
+ */
+function bgsaveCommand(c: Client, argv: string[]): Reply {
+  let schedule = false;
+  if (argv.length > 1) {
+    if (argv.length === 2 && (argv[1] as string).toLowerCase() === 'schedule') schedule = true;
+    else throw ERR.syntax;
+  }
+  const server = c.server;
+  const running = server.snapshot;
+  if (running?.purpose === 'rdb') throw PERSIST_ERR.bgsaveInProgress;
+  if (running !== null || c.multi !== null) {
+    if (!schedule && c.multi === null) throw PERSIST_ERR.bgsaveChildActive;
+    persistenceOf(server).bgsaveScheduled = true;
+    return BGSAVE_SCHEDULED;
+  }
+  if (!startBgsave(server)) throw PERSIST_ERR.saveFailed;
+  return BGSAVE_STARTED;
 }

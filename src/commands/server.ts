@@ -14,6 +14,8 @@ import { type LatencyHistogram, type LatencySeries, latencyGraph } from '../core
 import { formatTimeval, netBytes, nowMicros, usedMemory } from '../core/metrics.js';
 import type { Server } from '../core/server.js';
 import { REDIS_COMPAT_VERSION, VERSION } from '../core/version.js';
+import { aofInfoFields, aofSizeFields } from '../persistence/aof/info.js';
+import { bgsaveProgress } from '../persistence/bgsave.js';
 import { persistenceOf, shutdownSave } from '../persistence/snapshot.js';
 import {
   BooleanReply,
@@ -514,40 +516,38 @@ function memoryFields(server: Server): Field[] {
   ];
 }
 
-/** RDB state from src/persistence/snapshot.ts; no background save or AOF yet (shown idle). */
+/**
+ * RDB state from src/persistence/snapshot.ts and the running snapshot
+ * (bgsave.ts): the cow fields are the bytes it copied aside, the fork
+ * percentage its progress through the keys.
+ */
 function persistenceFields(server: Server): Field[] {
   const rdb = persistenceOf(server);
+  const bg = bgsaveProgress(server);
+  const perc = bg.keysTotal > 0 ? (bg.keysProcessed * 100) / bg.keysTotal : 0;
   return [
     ['loading', 0],
     ['async_loading', 0],
-    ['current_cow_peak', 0],
-    ['current_cow_size', 0],
+    ['current_cow_peak', bg.copied],
+    ['current_cow_size', bg.copied],
     ['current_cow_size_age', 0],
-    ['current_fork_perc', '0.00'],
-    ['current_save_keys_processed', 0],
-    ['current_save_keys_total', 0],
+    ['current_fork_perc', perc.toFixed(2)],
+    ['current_save_keys_processed', bg.keysProcessed],
+    ['current_save_keys_total', bg.keysTotal],
     ['rdb_changes_since_last_save', Math.max(0, server.stats.dirty)],
-    ['rdb_bgsave_in_progress', 0],
+    ['rdb_bgsave_in_progress', bg.inProgress ? 1 : 0],
     ['rdb_last_save_time', server.lastSave],
     ['rdb_last_bgsave_status', rdb.lastBgsaveOk ? 'ok' : 'err'],
-    ['rdb_last_bgsave_time_sec', -1],
-    ['rdb_current_bgsave_time_sec', -1],
+    ['rdb_last_bgsave_time_sec', rdb.lastBgsaveSeconds],
+    ['rdb_current_bgsave_time_sec', bg.inProgress ? bg.seconds : -1],
     ['rdb_saves', rdb.saves],
-    ['rdb_last_cow_size', 0],
+    ['rdb_last_cow_size', rdb.lastCowSize],
     ['rdb_last_load_keys_expired', rdb.lastLoadKeysExpired],
     ['rdb_last_load_keys_loaded', rdb.lastLoadKeysLoaded],
-    ['aof_enabled', 0],
-    ['aof_rewrite_in_progress', 0],
-    ['aof_rewrite_scheduled', 0],
-    ['aof_last_rewrite_time_sec', -1],
-    ['aof_current_rewrite_time_sec', -1],
-    ['aof_last_bgrewrite_status', 'ok'],
-    ['aof_rewrites', 0],
-    ['aof_rewrites_consecutive_failures', 0],
-    ['aof_last_write_status', 'ok'],
-    ['aof_last_cow_size', 0],
+    ...aofInfoFields(server.aof),
     ['module_fork_in_progress', 0],
     ['module_fork_last_cow_size', 0],
+    ...aofSizeFields(server.aof),
   ];
 }
 

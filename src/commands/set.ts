@@ -7,8 +7,10 @@
  * including which set is iterated and how the result set is built, since that
  * decides the result's encoding and order.
  */
+
 import type { Client } from '../core/client.js';
 import { keyspaceEvent, NOTIFY } from '../core/notify.js';
+import { alsoPropagate, preventPropagation, rewriteCommand } from '../persistence/aof/propagation.js';
 import { type Reply, SetReply } from '../protocol/reply.js';
 import type { ScanDict } from '../store/types/scan-dict.js';
 import { SetObject } from '../store/types/set.js';
@@ -484,6 +486,8 @@ function spopCommand(c: Client, argv: string[]): Reply {
   const m = s.random(randomInt);
   s.remove(m);
   afterRemove(c, key, s, 'spop');
+  // The member chosen at random is recorded, so a replay removes the same one.
+  rewriteCommand(c, ['SREM', key, m]);
   return m;
 }
 
@@ -499,6 +503,7 @@ function spopWithCount(c: Client, argv: string[]): Reply {
     keyspaceEvent(c, NOTIFY.SET, 'spop', key);
     c.db.delete(key);
     keyspaceEvent(c, NOTIFY.GENERIC, 'del', key);
+    rewriteCommand(c, [c.server.config.get<boolean>('lazyfree-lazy-server-del') ? 'UNLINK' : 'DEL', key]);
     return reply;
   }
   const remaining = size - count;
@@ -528,6 +533,9 @@ function spopWithCount(c: Client, argv: string[]): Reply {
     c.db.set(key, kept as SetObject, true);
   }
   keyspaceEvent(c, NOTIFY.SET, 'spop', key);
+  // One SREM per member popped, as Redis 7.0 (wrapped in MULTI/EXEC by the propagation).
+  preventPropagation(c);
+  for (const m of out) alsoPropagate(c, ['SREM', key, m]);
   return new SetReply(out);
 }
 

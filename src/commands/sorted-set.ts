@@ -10,6 +10,7 @@
 import { parseBlockTimeout } from '../core/blocking.js';
 import type { Client } from '../core/client.js';
 import { keyspaceEvent, NOTIFY } from '../core/notify.js';
+import { rewriteCommand } from '../persistence/aof/propagation.js';
 import { DoubleReply, NO_REPLY, NULL_ARRAY, type Reply } from '../protocol/reply.js';
 import {
   LEX_MAX,
@@ -1449,7 +1450,20 @@ function zmpopArgs(
 
 function zmpopCommand(c: Client, argv: string[]): Reply {
   const { keys, max, count } = zmpopArgs(argv, 1);
-  return zpopGeneric(c, keys, max, true, count, true, true);
+  return recordZpop(c, zpopGeneric(c, keys, max, true, count, true, true), max, true);
+}
+
+/**
+ * ZMPOP and the blocking pops are recorded as ZPOPMIN/ZPOPMAX of the key
+ * popped from (with the count popped for the *MPOP forms), as Redis 7.0.
+ */
+function recordZpop(c: Client, reply: Reply, max: boolean, withCount: boolean): Reply {
+  if (Array.isArray(reply) && reply.length >= 2) {
+    const argv = [max ? 'ZPOPMAX' : 'ZPOPMIN', reply[0] as string];
+    if (withCount) argv.push(String((reply[1] as Reply[]).length));
+    rewriteCommand(c, argv);
+  }
+  return reply;
 }
 
 // ---- ZUNION, ZINTER, ZDIFF, their STORE forms, ZINTERCARD ----
@@ -1830,8 +1844,13 @@ export const sortedSetBlockingCommands = [
  * up to `count` as ZMPOP does, [key, [[member, score], ...]] (BZMPOP).
  */
 function blockingZpop(c: Client, key: string, max: boolean, count: number): Reply {
-  if (count !== -1) return zpopGeneric(c, [key], max, true, count, true, true);
-  return [key, ...(zpopGeneric(c, [key], max, false, -1, false, false) as Reply[])];
+  if (count !== -1) return recordZpop(c, zpopGeneric(c, [key], max, true, count, true, true), max, true);
+  return recordZpop(
+    c,
+    [key, ...(zpopGeneric(c, [key], max, false, -1, false, false) as Reply[])],
+    max,
+    false,
+  );
 }
 
 /** Redis's blockingGenericZpopCommand: the timeout is checked first, then each key in order (WRONGTYPE stops). */

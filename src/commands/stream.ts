@@ -6,9 +6,11 @@
  * XREAD / XREADGROUP BLOCK use the generic blocking core (src/core/blocking.ts).
  * Empty streams stay in the keyspace, as in Redis.
  */
+
 import { parseBlockTimeoutMs } from '../core/blocking.js';
 import type { Client } from '../core/client.js';
 import { keyspaceEvent, NOTIFY } from '../core/notify.js';
+import { alsoPropagate, preventPropagation, rewriteCommand } from '../persistence/aof/propagation.js';
 import { ErrorReply, MapReply, NO_REPLY, NULL_ARRAY, OK, type Reply } from '../protocol/reply.js';
 import {
   type Consumer,
@@ -807,7 +809,7 @@ function deliver(
   start: StreamId,
   end: StreamId,
   count: number,
-  group?: { g: ConsumerGroup; consumer: Consumer; noack: boolean },
+  group?: { g: ConsumerGroup; consumer: Consumer; noack: boolean; record?: ClaimRecorder },
 ): Reply[] {
   const entries = s.range(start, end, count);
   const out: Reply[] = new Array(entries.length);
@@ -823,9 +825,9 @@ function deliver(
       g.lastId = e.id;
     }
     if (group.noack) continue;
-    const p = g.pel.get(e.id);
+    let p = g.pel.get(e.id);
     if (p === undefined) {
-      s.addPending(g, consumer, e.id, t, 1);
+      p = s.addPending(g, consumer, e.id, t, 1);
     } else {
       p.consumer?.pel.delete(e.id);
       p.consumer = consumer;
@@ -833,8 +835,71 @@ function deliver(
       p.deliveryCount = 1;
       consumer.pel.add(e.id, p);
     }
+    group.record?.claimed(e.id, p);
   }
+  if (group?.noack && entries.length !== 0) group.record?.lastId();
   return out;
+}
+
+/**
+ * How consumer-group changes are recorded (AOF), as Redis 7.0's
+ * streamPropagateXCLAIM and streamPropagateGroupID: each delivery or claim as
+ * an XCLAIM ... FORCE JUSTID that recreates the pending entry exactly (owner,
+ * delivery time and count, the group's last ID), a NOACK read as XGROUP SETID.
+ */
+interface ClaimRecorder {
+  claimed(id: StreamId, p: PendingEntry): void;
+  lastId(): void;
+}
+
+function claimRecorder(c: Client, key: string, groupName: string, g: ConsumerGroup): ClaimRecorder {
+  return {
+    claimed: (id, p) =>
+      alsoPropagate(c, [
+        'XCLAIM',
+        key,
+        groupName,
+        p.consumer?.name ?? '',
+        '0',
+        formatId(id),
+        'TIME',
+        String(p.deliveryTime),
+        'RETRYCOUNT',
+        String(p.deliveryCount),
+        'FORCE',
+        'JUSTID',
+        'LASTID',
+        formatId(g.lastId),
+      ]),
+    lastId: () =>
+      alsoPropagate(c, [
+        'XGROUP',
+        'SETID',
+        key,
+        groupName,
+        formatId(g.lastId),
+        'ENTRIESREAD',
+        String(g.entriesRead),
+      ]),
+  };
+}
+
+/** XREADGROUP records what it did to the group, never itself (a replay must not read anew). */
+function groupRead(
+  c: Client,
+  s: StreamObject,
+  key: string,
+  g: ConsumerGroup,
+  group: ReadGroup,
+  count: number,
+): Reply[] {
+  preventPropagation(c);
+  const isNew = !g.consumers.has(group.consumer);
+  const consumer = consumerFor(c, s, g, group.consumer, key);
+  // Only a NOACK read records the consumer's creation (others create it by their XCLAIM), as 7.0.
+  if (isNew && group.noack) alsoPropagate(c, ['XGROUP', 'CREATECONSUMER', key, group.name, group.consumer]);
+  const record = claimRecorder(c, key, group.name, g);
+  return deliver(s, g.lastId + 1n, ID_MAX, count, { g, consumer, noack: group.noack, record });
 }
 
 /**
@@ -972,7 +1037,29 @@ function xaddCommand(c: Client, argv: string[]): Reply {
   touched(c.db, key);
   keyspaceEvent(c, NOTIFY.STREAM, 'xadd', key);
   if (a.trim !== null && s.trim(a.trim) > 0) keyspaceEvent(c, NOTIFY.STREAM, 'xtrim', key);
+  const record = exactTrimRecord(argv, a.idPos, s);
+  record[a.idPos] = formatId(id);
+  rewriteCommand(c, record);
   return formatId(id);
+}
+
+/**
+ * What XADD and XTRIM record, as Redis 7.0: an approximate trim (`~`) as the
+ * exact one it amounted to (the length, or the first ID, the stream was left
+ * with), so a replay ends with the same entries; the options are before `end`.
+ * (XADD also records the ID it generated instead of `*`.)
+ */
+function exactTrimRecord(argv: readonly string[], end: number, s: StreamObject): string[] {
+  const out = argv.slice();
+  for (let i = 2; i + 2 < end; i++) {
+    const word = optionWord(out[i] as string);
+    if ((word === 'maxlen' || word === 'minid') && out[i + 1] === '~') {
+      out[i + 1] = '=';
+      out[i + 2] = word === 'maxlen' ? String(s.length) : formatId(s.firstId);
+      break;
+    }
+  }
+  return out;
 }
 
 function xtrimCommand(c: Client, argv: string[]): Reply {
@@ -985,6 +1072,7 @@ function xtrimCommand(c: Client, argv: string[]): Reply {
     keyspaceEvent(c, NOTIFY.STREAM, 'xtrim', key);
     touched(c.db, key);
     dirty(c, deleted - 1);
+    rewriteCommand(c, exactTrimRecord(argv, argv.length, s));
   }
   return deleted;
 }
@@ -1188,10 +1276,14 @@ function readGroupNow(c: Client, s: StreamObject, key: string, a: ReadArgs, k: n
   const gt = a.ids[k] as StreamId;
   const history = gt !== ID_MAX;
   if (!history && (s.length === 0 || s.lastValidId() <= g.lastId)) return null;
+  if (!history) {
+    dirty(c);
+    return groupRead(c, s, key, g, group, a.count);
+  }
+  preventPropagation(c);
   const consumer = consumerFor(c, s, g, group.consumer, key);
   dirty(c);
-  if (history) return deliverHistory(s, consumer, gt + 1n, a.count);
-  return deliver(s, g.lastId + 1n, ID_MAX, a.count, { g, consumer, noack: group.noack });
+  return deliverHistory(s, consumer, gt + 1n, a.count);
 }
 
 /**
@@ -1243,9 +1335,8 @@ function serveBlocked(
   const g = s.groups.get(group.name);
   if (g === undefined) return STREAM_ERR.groupGone;
   if (s.lastId <= g.lastId) return undefined;
-  const consumer = consumerFor(c, s, g, group.consumer, key);
   dirty(c);
-  return deliver(s, g.lastId + 1n, ID_MAX, count, { g, consumer, noack: group.noack });
+  return groupRead(c, s, key, g, group, count);
 }
 
 function xreadCommand(c: Client, argv: string[]): Reply {
@@ -1521,10 +1612,13 @@ function xclaimCommand(c: Client, argv: string[]): Reply {
   if (o.lastId > g.lastId) g.lastId = o.lastId;
   let consumer: Consumer | null = null;
   const out: Reply[] = [];
+  preventPropagation(c);
+  const record = claimRecorder(c, key, argv[2] as string, g);
   for (const id of ids) {
     let p = g.pel.get(id);
     if (s.find(id) === undefined) {
-      // The entry is gone: its pending entry goes too.
+      // The entry is gone: its pending entry goes too (recorded as it was: a replay drops it likewise).
+      if (p !== undefined) record.claimed(id, p);
       if (p !== undefined && g.ack(id)) dirty(c);
       continue;
     }
@@ -1537,6 +1631,7 @@ function xclaimCommand(c: Client, argv: string[]): Reply {
     if (o.retryCount >= 0) p.deliveryCount = o.retryCount;
     else if (!o.justId) p.deliveryCount++;
     out.push(claimedReply(s, id, o.justId));
+    record.claimed(id, p);
     dirty(c);
   }
   return out;
@@ -1570,12 +1665,15 @@ function xautoclaimCommand(c: Client, argv: string[]): Reply {
   const claimed: Reply[] = [];
   const deleted: Reply[] = [];
   let i = g.pel.lowerBound(start);
+  preventPropagation(c);
+  const record = claimRecorder(c, key, argv[2] as string, g);
   for (; attempts > 0 && count > 0; attempts--) {
     const id = g.pel.at(i);
     if (id === undefined) break;
     const p = g.pel.get(id) as PendingEntry;
     if (s.find(id) === undefined) {
       // Deleted entries leave the PEL and are reported; they count against COUNT.
+      record.claimed(id, p);
       g.ack(id);
       dirty(c);
       deleted.push(formatId(id));
@@ -1589,6 +1687,7 @@ function xautoclaimCommand(c: Client, argv: string[]): Reply {
     p.deliveryTime = t;
     if (!justId) p.deliveryCount++;
     claimed.push(claimedReply(s, id, justId));
+    record.claimed(id, p);
     dirty(c);
     count--;
   }

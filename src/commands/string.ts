@@ -4,10 +4,12 @@
  * and LCS. Values are latin1 strings; SETRANGE patches the store's bytes in place
  * rather than copying the whole value.
  */
+
 import type { Client } from '../core/client.js';
 import { keyspaceEvent, NOTIFY } from '../core/notify.js';
+import { rewriteCommand } from '../persistence/aof/propagation.js';
 import { MapReply, OK, type Reply } from '../protocol/reply.js';
-import { type ExpireTime, NONE } from '../store/database.js';
+import { Database, type ExpireTime, NONE } from '../store/database.js';
 import { DataObject } from '../store/value.js';
 import { now } from '../util/clock.js';
 import { addLongDouble, formatLongDoubleHuman, parseLongDouble } from '../util/longdouble.js';
@@ -566,6 +568,8 @@ function setWithOptions(c: Client, argv: string[]): Reply {
   if (when !== -1) {
     db.setExpire(key, when);
     keyspaceEvent(c, NOTIFY.GENERIC, 'expire', key);
+    // Recorded with the absolute expiry and no other option (as Redis 7.0): a replay expires it at the same instant.
+    rewriteCommand(c, ['SET', key, argv[2] as string, 'PXAT', String(when)]);
   }
   return withGet ? old : OK;
 }
@@ -597,6 +601,7 @@ function setexGeneric(c: Client, argv: string[], flags: number, command: string)
   keyspaceEvent(c, NOTIFY.STRING, 'set', key);
   c.db.setExpire(key, when);
   keyspaceEvent(c, NOTIFY.GENERIC, 'expire', key);
+  rewriteCommand(c, ['SET', key, argv[3] as string, 'PXAT', String(when)]);
   return OK;
 }
 
@@ -613,13 +618,17 @@ function getsetCommand(c: Client, argv: string[]): Reply {
   const old = c.db.getString(key, true);
   c.db.set(key, argv[2] as string);
   keyspaceEvent(c, NOTIFY.STRING, 'set', key);
+  rewriteCommand(c, ['SET', key, argv[2] as string]);
   return old;
 }
 
 function getdelCommand(c: Client, argv: string[]): Reply {
   const key = argv[1] as string;
   const v = c.db.getString(key, true);
-  if (v !== null && c.db.delete(key)) keyspaceEvent(c, NOTIFY.GENERIC, 'del', key);
+  if (v !== null && c.db.delete(key)) {
+    keyspaceEvent(c, NOTIFY.GENERIC, 'del', key);
+    rewriteCommand(c, [c.server.config.get<boolean>('lazyfree-lazy-user-del') ? 'UNLINK' : 'DEL', key]);
+  }
   return v;
 }
 
@@ -634,15 +643,20 @@ function getexCommand(c: Client, argv: string[]): Reply {
   // As in Redis the expire value is validated only once the key is known to exist.
   if (expireIndex !== 0) {
     const when = expireAt(argv[expireIndex] as string, flags, 'getex');
-    if ((flags & (F_EXAT | F_PXAT)) !== 0 && when <= now()) {
+    if ((flags & (F_EXAT | F_PXAT)) !== 0 && when <= now() && !Database.loading) {
       db.delete(key);
       keyspaceEvent(c, NOTIFY.GENERIC, 'del', key);
+      rewriteCommand(c, [c.server.config.get<boolean>('lazyfree-lazy-expire') ? 'UNLINK' : 'DEL', key]);
     } else {
       db.setExpire(key, when);
       keyspaceEvent(c, NOTIFY.GENERIC, 'expire', key);
+      rewriteCommand(c, ['PEXPIREAT', key, String(when)]);
     }
   } else if ((flags & F_PERSIST) !== 0) {
-    if (db.persist(key)) keyspaceEvent(c, NOTIFY.GENERIC, 'persist', key);
+    if (db.persist(key)) {
+      keyspaceEvent(c, NOTIFY.GENERIC, 'persist', key);
+      rewriteCommand(c, ['PERSIST', key]);
+    }
   }
   return v;
 }
@@ -851,6 +865,8 @@ function incrbyfloatCommand(c: Client, argv: string[]): Reply {
   // createStringObjectFromLongDouble skips tryObjectEncoding: "8" stays an embstr.
   db.markEmbstr(db.peek(key));
   keyspaceEvent(c, NOTIFY.STRING, 'incrbyfloat', key);
+  // The result, not the increment: float arithmetic need not replay exactly.
+  rewriteCommand(c, ['SET', key, text, 'KEEPTTL']);
   return text;
 }
 

@@ -145,15 +145,16 @@ function hostnameError(v: string): string | undefined {
   return undefined;
 }
 
-const SHUTDOWN_SAVE = 1;
-const SHUTDOWN_NOSAVE = 2;
+export const SHUTDOWN_SAVE = 1;
+export const SHUTDOWN_NOSAVE = 2;
+export const SHUTDOWN_FORCE = 8;
 const shutdownOnSignal = flagsEnum(
   [
     ['default', 0],
     ['save', SHUTDOWN_SAVE],
     ['nosave', SHUTDOWN_NOSAVE],
     ['now', 4],
-    ['force', 8],
+    ['force', SHUTDOWN_FORCE],
   ],
   (bits) =>
     bits & SHUTDOWN_SAVE && bits & SHUTDOWN_NOSAVE
@@ -893,6 +894,8 @@ export const DIRECTIVES: readonly Directive<unknown>[] = [
     name: 'appendonly',
     kind: bool,
     default: false,
+    // CONFIG SET at runtime: a rewrite creates the base, or the file is closed (src/persistence/aof).
+    apply: (server, v: boolean) => server.aof.configChanged(v),
     doc: 'Log every write to the append-only file.',
   }),
   directive({
@@ -963,6 +966,10 @@ export const DIRECTIVES: readonly Directive<unknown>[] = [
     name: 'aof-timestamp-enabled',
     kind: bool,
     default: false,
+    // Read for every recorded command: cached on the AOF.
+    apply: (server, v: boolean) => {
+      server.aof.timestamps = v;
+    },
     doc: 'Write timestamp annotations in the AOF.',
   }),
   directive({

@@ -260,11 +260,20 @@ export class Blocking {
         }
         const start = performance.now();
         let reply: Reply | undefined;
+        // Serving writes like the command would (BLMOVE's destination...): a background snapshot keeps those keys first.
+        if (this.server.snapshot !== null && b.cmd !== undefined)
+          this.server.snapshot.beforeCommand(b.db, b.cmd, b.argv);
+        // Each served client's writes are recorded on their own (its non-blocking form, from `serve`).
+        // `serve` rewrites what it records; a serve that changed nothing records nothing.
+        const propagation = this.server.propagation;
+        const outer = propagation.enter();
+        const dirty = this.server.stats.dirty;
         try {
           reply = b.request.serve(b.client, key);
         } catch (err) {
           reply = this.toError(b, err);
         }
+        propagation.leave(b.db.id, b.argv, this.server.stats.dirty > dirty, outer);
         if (reply === undefined) continue;
         const replyUs = Math.round((performance.now() - start) * 1000);
         // Redis's updateStatsOnUnblock: the call was counted when it blocked; its

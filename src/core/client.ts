@@ -33,6 +33,21 @@ export const CLIENT_DIRTY_CAS = 1 << 11;
 /** Blocking commands answer at once instead of blocking (inside EXEC). */
 export const CLIENT_DENY_BLOCKING = 1 << 12;
 
+/**
+ * Commands one client runs per event-loop turn before others get theirs (a
+ * pipeline of a million commands is served a thousand at a time). Redis gets
+ * the same effect by reading at most 16 KB per client per turn.
+ */
+export const COMMANDS_PER_TURN = 1000;
+
+/**
+ * Pending output past this is written at once instead of at the end of the
+ * turn, so the output limits (checked on what the socket could not take) see
+ * a client that does not read before a turn's replies or a PUBLISH flood pile
+ * up far past them: Redis checks them on every reply it adds.
+ */
+const EARLY_FLUSH_BYTES = 64 * 1024;
+
 export class Client implements DecoderLimits {
   readonly decoder = new RespDecoder();
   resp: Protocol = 2;
@@ -80,6 +95,9 @@ export class Client implements DecoderLimits {
       socket.on('data', (chunk: Buffer) => this.onData(chunk));
       socket.on('error', () => this.destroy());
       socket.on('close', () => this.onClose());
+      // EOF is ours to act on (onEnd): a yielded backlog is still served first.
+      socket.allowHalfOpen = true;
+      socket.on('end', () => this.onEnd());
     }
   }
 
@@ -105,9 +123,35 @@ export class Client implements DecoderLimits {
     if (this.closed) return;
     this.lastInteraction = Date.now();
     this.decoder.push(chunk);
-    // A blocked client's input waits in the decoder until it is unblocked.
-    if (this.postponed === null && (this.flags & CLIENT_BLOCKED) === 0) this.processInput(null);
+    // A blocked, paused or yielded client's input waits in the decoder.
+    if (this.canRun) this.processInput(null);
     else this.checkQueryBuffer();
+  }
+
+  /** Input may run now: not closed, blocked, held by CLIENT PAUSE, or waiting for its next turn. */
+  private get canRun(): boolean {
+    return !this.closed && this.postponed === null && !this.yielded && (this.flags & CLIENT_BLOCKED) === 0;
+  }
+
+  /** Set while the client gave up the rest of its turn (COMMANDS_PER_TURN): its input waits. */
+  private yielded = false;
+
+  /**
+   * Fair scheduling: stop reading this client and continue with its buffered
+   * commands from a setImmediate, which runs after the I/O callbacks of the
+   * current poll phase (or, when already in the check phase, after the next
+   * poll), so other clients get their turn between two shares of a huge
+   * pipeline. Pausing the socket also stops the backlog from growing meanwhile.
+   */
+  private yieldTurn(): void {
+    this.yielded = true;
+    this.socket?.pause();
+    setImmediate(() => {
+      this.yielded = false;
+      if (this.closed) return;
+      if (this.postponed === null) this.socket?.resume();
+      if (this.canRun) this.processInput(null);
+    });
   }
 
   /** Commands held by CLIENT PAUSE: the first one, still to run. */
@@ -142,15 +186,18 @@ export class Client implements DecoderLimits {
     this.sendReply(reply);
     this.skipping = false;
     setImmediate(() => {
-      if (!this.closed && this.postponed === null && (this.flags & CLIENT_BLOCKED) === 0)
-        this.processInput(null);
+      if (this.canRun) this.processInput(null);
     });
   }
 
-  /** Run `first` (if any), then every complete command buffered in the decoder. */
+  /**
+   * Run `first` (if any), then the complete commands buffered in the decoder:
+   * all of them, or COMMANDS_PER_TURN before yielding to other clients.
+   */
   private processInput(first: string[] | null): void {
     const server = this.server;
     const decoder = this.decoder;
+    let ran = 0;
     this.processing = true;
     server.lastTick = performance.now();
     try {
@@ -176,6 +223,7 @@ export class Client implements DecoderLimits {
         this.skipNext = false;
         server.execute(this, argv);
         argv = null;
+        if (this.pendingOutput >= EARLY_FLUSH_BYTES) this.flush();
         if ((this.flags & CLIENT_BLOCKED) !== 0) break;
         this.skipping = false;
         if (
@@ -184,11 +232,30 @@ export class Client implements DecoderLimits {
           this.postponed !== null
         )
           break;
+        if (++ran >= COMMANDS_PER_TURN && decoder.midCommand) {
+          this.yieldTurn();
+          break;
+        }
       }
       this.checkQueryBuffer();
     } finally {
       this.processing = false;
     }
+    if (this.eof && !this.yielded) this.flags |= CLIENT_CLOSE_AFTER_REPLY;
+    this.flush();
+  }
+
+  /** The peer closed its side (EOF). */
+  private eof = false;
+
+  /**
+   * EOF: as Redis, the connection closes once what was read has been answered.
+   * A yielded client still has commands buffered: the end of its backlog closes it.
+   */
+  private onEnd(): void {
+    this.eof = true;
+    if (this.yielded) return;
+    this.flags |= CLIENT_CLOSE_AFTER_REPLY;
     this.flush();
   }
 
@@ -217,8 +284,10 @@ export class Client implements DecoderLimits {
   /** Queue raw RESP bytes (a latin1 string); written at the end of this turn. */
   send(resp: string): void {
     if (this.closed || resp === '') return;
-    (this.output ??= new OutputBuffer()).latin1(resp);
-    this.scheduled();
+    const output = (this.output ??= new OutputBuffer());
+    output.latin1(resp);
+    if (output.length >= EARLY_FLUSH_BYTES && !this.processing) this.flush();
+    else this.scheduled();
   }
 
   private scheduled(): void {
@@ -241,6 +310,9 @@ export class Client implements DecoderLimits {
   /** Write pending output in one socket write, then act on close flags. */
   flush(): void {
     this.queued = false;
+    // Replies wait for the AOF write of this event-loop turn (one write, and under
+    // appendfsync always one fdatasync, for every client): a reply means "on disk".
+    if (this.server.aof.holdReplies(this)) return;
     if (this.closed) return;
     const socket = this.socket;
     if ((this.flags & CLIENT_CLOSE_ASAP) !== 0) {

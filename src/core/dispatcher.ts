@@ -37,6 +37,7 @@ import {
   type Command,
   flagBit,
 } from '../commands/registry.js';
+import { diskErrorRefusal } from '../persistence/bgsave.js';
 import { ErrorReply, QUEUED, type Reply } from '../protocol/reply.js';
 import { Database } from '../store/database.js';
 import { freezeAtMonotonic, unfreeze } from '../util/clock.js';
@@ -106,6 +107,8 @@ export function execute(server: Server, c: Client, argv: string[]): void {
   // 6. (Issue 8: the OOM and loading checks go here, before the pause; reject()
   // flags a transaction. For EXEC, Redis judges denyoom on the queued commands
   // too: c.multi.flags.)
+  // MISCONF: writes (and PING, as Redis) refused while the last background save failed.
+  if (!server.persistence.lastBgsaveOk && refusedByDiskError(server, c, cmd, argv)) return;
   // Pub/sub context: a subscribed RESP2 client may only (un)subscribe, PING, QUIT and RESET.
   if ((c.flags & CLIENT_PUBSUB) !== 0 && c.resp === 2 && !allowedInPubsubContext(cmd)) {
     reject(server, c, cmd, pubsubContext(cmd.fullName), argv);
@@ -136,6 +139,22 @@ const RUN_IN_MULTI: ReadonlySet<string> = new Set(['exec', 'discard', 'multi', '
 function execWouldWrite(server: Server, c: Client, cmd: Command): boolean {
   const first = c.multi?.mayReplicate;
   return first !== undefined && cmd.fullName === 'exec' && server.pauses.blocks(first);
+}
+
+/**
+ * The disk-error gate (Redis's writeCommandsDeniedByDiskError): write commands,
+ * EXEC of queued writes and PING are refused with the persistence error.
+ */
+function refusedByDiskError(server: Server, c: Client, cmd: Command, argv: string[]): boolean {
+  const writes =
+    (cmd.flags & CMD_WRITE) !== 0 ||
+    cmd.fullName === 'ping' ||
+    (cmd.fullName === 'exec' && ((c.multi?.flags ?? 0) & CMD_WRITE) !== 0);
+  if (!writes) return false;
+  const err = diskErrorRefusal(server);
+  if (err === undefined) return false;
+  reject(server, c, cmd, err, argv);
+  return true;
 }
 
 /** Gate 5 for a restricted user: refuse (NOPERM, ACL LOG) if the ACL check denies. */
@@ -205,13 +224,21 @@ export function call(server: Server, c: Client, cmd: Command, argv: string[]): v
   // a key cannot expire half-way through a command that reads it twice.
   const start = server.lastTick;
   freezeAtMonotonic(start);
+  // A background snapshot keeps what this command may write as it was (copy-before-write).
+  if (server.snapshot !== null) server.snapshot.beforeCommand(c.db, cmd, argv);
   let reply: Reply;
   depth++;
+  // Propagation (AOF): a command that changed the dataset records itself (or its
+  // rewrite) after what it caused; EXEC records only what its commands did.
+  const propagation = server.propagation;
+  const outer = propagation.enter();
+  const dirty = server.stats.dirty;
   try {
     reply = handler(c, argv);
   } catch (err) {
     reply = toErrorReply(server, cmd, err);
   }
+  propagation.leave(c.db.id, argv, server.stats.dirty > dirty && cmd.fullName !== 'exec', outer);
   if (--depth === 0) unfreeze();
   const end = performance.now();
   server.lastTick = end;

@@ -16,7 +16,12 @@ import { DIRECTIVES } from '../config/table.js';
 import { OutputLimits } from '../net/limits.js';
 import { formatPeer } from '../net/listeners.js';
 import { Network } from '../net/network.js';
-import { checkSavePoints, loadAtStartup } from '../persistence/snapshot.js';
+import { Aof } from '../persistence/aof/aof.js';
+import { openAofAtStartup } from '../persistence/aof/load.js';
+import { Propagation } from '../persistence/aof/propagation.js';
+import { persistenceCron } from '../persistence/bgsave.js';
+import type { PointInTimeSnapshot } from '../persistence/point-in-time.js';
+import { loadAtStartup, newPersistenceState } from '../persistence/snapshot.js';
 import { encodeReply } from '../protocol/encoder.js';
 import { type ErrorReply, StatusReply } from '../protocol/reply.js';
 import { tightenOwnedDir, writeFileAtomic } from '../security/files.js';
@@ -117,6 +122,10 @@ export class Server {
   readonly transactions = new Transactions();
   /** Clients blocked on keys, their timeouts and serving (src/core/blocking.ts). */
   readonly blocking: Blocking = new Blocking(this);
+  /** What write commands record, and its consumer (src/persistence/aof/propagation.ts). */
+  readonly propagation = new Propagation();
+  /** The append-only file (src/persistence/aof/aof.ts). */
+  readonly aof: Aof = new Aof(this);
   stats: ServerStats = newStats();
   readonly runId = createHash('sha1').update(`${process.pid}-${Date.now()}-${Math.random()}`).digest('hex');
   /** Replication ID (INFO `master_replid`), new at every start as in Redis. */
@@ -125,6 +134,14 @@ export class Server {
   lastSave = Math.floor(Date.now() / 1000);
   /** DEBUG SET-ACTIVE-EXPIRE. */
   activeExpireEnabled = true;
+  /** RDB/AOF state INFO persistence shows (src/persistence/snapshot.ts). */
+  readonly persistence = newPersistenceState();
+  /**
+   * The background snapshot in progress (BGSAVE or an AOF rewrite), at most
+   * one as Redis runs one child: its copy-before-write hooks are called by
+   * the dispatcher, blocking and the keyspace observer while it is set.
+   */
+  snapshot: PointInTimeSnapshot | null = null;
 
   /** performance.now() at the end of the last command (or the start of the current input batch). */
   lastTick = performance.now();
@@ -153,8 +170,11 @@ export class Server {
   constructor(
     readonly config: Config,
     readonly logger: Logger,
-    /** Embedding: `port 0` means "any free port" rather than "no TCP listener". */
-    options: { ephemeralPort?: boolean } = {},
+    /**
+     * Embedding: `port 0` means "any free port" rather than "no TCP listener";
+     * `inMemory`: nothing is loaded from disk at start-up (no persistence was asked for).
+     */
+    private readonly options: { ephemeralPort?: boolean; inMemory?: boolean } = {},
   ) {
     this.commands = new CommandTable(ALL_COMMANDS);
     this.network = new Network(this, options.ephemeralPort === true);
@@ -166,6 +186,12 @@ export class Server {
         this.notifyKeyspaceEvent(NOTIFY.EXPIRED, 'expired', key, db.id);
         // The modified() that follows is not a change a save must capture (Redis does not count it).
         this.stats.dirty--;
+        // Lazy and active expiry record a deletion, as Redis's propagateDeletion.
+        if (this.propagation.sink !== null)
+          this.propagation.also(db.id, [
+            this.config.get<boolean>('lazyfree-lazy-expire') ? 'UNLINK' : 'DEL',
+            key,
+          ]);
       },
       modified: (db, key) => {
         this.stats.dirty++;
@@ -173,9 +199,14 @@ export class Server {
         if (this.transactions.watching !== 0) this.transactions.touch(db, key);
         if (this.blocking.blockedCount !== 0) this.blocking.signal(db, key);
       },
-      created: (db, key) => this.notifyKeyspaceEvent(NOTIFY.NEW, 'new', key, db.id),
+      created: (db, key) => {
+        this.snapshot?.created(db, key);
+        this.notifyKeyspaceEvent(NOTIFY.NEW, 'new', key, db.id);
+      },
       missed: (db, key) => this.notifyKeyspaceEvent(NOTIFY.KEY_MISS, 'keymiss', key, db.id),
+      clearing: (db) => this.snapshot?.clearing(db),
       swapping: (a, b) => {
+        this.snapshot?.swapping(a, b);
         this.transactions.swapping(a, b);
         this.blocking.swapping(a, b);
       },
@@ -421,7 +452,10 @@ export class Server {
     const config = this.config;
     // The dataset comes first (throws RdbLoadError on a bad file), so no client
     // ever sees it half loaded. With appendonly yes the AOF is the source instead.
-    if (!config.get<boolean>('appendonly')) loadAtStartup(this);
+    if (this.options.inMemory === true) {
+      // An embedded server nobody asked to persist starts empty.
+    } else if (!config.get<boolean>('appendonly')) loadAtStartup(this);
+    else openAofAtStartup(this);
     await this.network.open();
     try {
       if (this.network.addresses().length === 0)
@@ -448,6 +482,8 @@ export class Server {
       throw err;
     }
     this.network.startAccepting();
+    // From now on CONFIG SET appendonly turns the AOF on and off.
+    this.aof.live = true;
     this.startCron();
   }
 
@@ -503,7 +539,8 @@ export class Server {
     const period = 1000 / Math.max(1, Math.min(500, hz));
     if (period >= 100 || this.cronLoops % Math.round(100 / period) === 0) this.metrics.sample(this);
     this.cronLoops++;
-    checkSavePoints(this);
+    persistenceCron(this);
+    this.aof.cron();
     const timeout = this.config.get<number>('timeout');
     if (timeout > 0) {
       for (const c of this.clients.values()) {
@@ -528,12 +565,15 @@ export class Server {
     if (this.closing !== null) return this.closing;
     this.closing = (async () => {
       if (this.cronTimer !== null) clearInterval(this.cronTimer);
+      // As Redis kills its saving child on exit: no snapshot writes on after the server is gone.
+      this.snapshot?.cancel();
       this.pauses.dispose();
       this.blocking.dispose();
       const closes = this.network.close();
       for (const c of this.clients.values()) c.destroy();
       await closes;
       this.security.close();
+      this.aof.close();
       const pidfile = this.pidfilePath;
       if (pidfile !== undefined) {
         try {

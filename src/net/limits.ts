@@ -10,8 +10,10 @@
  *   whose pending output (our output buffer plus what the socket still holds)
  *   reaches the hard limit, or stays at or over the soft limit for more than the
  *   soft seconds, is closed and logged as Redis does
- *   (checkClientOutputBufferLimits).
+ *   (checkClientOutputBufferLimits), and counted in INFO stats
+ *   `client_output_buffer_limit_disconnections` (a field of later Redis versions, not 7.0).
  */
+import { clientInfoLine } from '../commands/connection.js';
 import type { BufferLimit, BufferLimits } from '../config/kinds.js';
 import { CLIENT_PUBSUB, type Client } from '../core/client.js';
 import type { Server } from '../core/server.js';
@@ -75,7 +77,10 @@ export class OutputLimits {
       c.obufSoftLimitSince = 0;
     }
     if (!hard && !soft) return false;
-    server.logger.warning(`Client ${c.describe()} closed for overcoming of output buffer limits.`);
+    // Redis 7.0's words and its CLIENT LIST line (it frees the client asynchronously, as here at once).
+    server.logger.warning(
+      `Client ${clientInfoLine(c)} scheduled to be closed ASAP for overcoming of output buffer limits.`,
+    );
     server.stats.outputBufferCloses++;
     c.destroy();
     return true;

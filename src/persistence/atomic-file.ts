@@ -16,24 +16,36 @@ import { basename, dirname, join } from 'node:path';
 import { fsyncDir, PRIVATE_FILE_MODE } from '../security/files.js';
 import type { RdbSink } from './rdb/writer.js';
 
+/**
+ * A new temporary file beside `path` (same directory, so the final rename is
+ * atomic), created 0600 with O_EXCL: nothing already there is followed or reused.
+ */
+export function createTempBeside(path: string): { tempPath: string; fd: number } {
+  const tempPath = join(
+    dirname(path),
+    `temp-${process.pid}-${randomBytes(4).toString('hex')}-${basename(path)}`,
+  );
+  const fd = openSync(tempPath, 'wx', PRIVATE_FILE_MODE);
+  try {
+    // The umask may have removed bits from the creation mode: set exactly 0600.
+    fchmodSync(fd, PRIVATE_FILE_MODE);
+  } catch (err) {
+    closeSync(fd);
+    unlinkSync(tempPath);
+    throw err;
+  }
+  return { tempPath, fd };
+}
+
 export class AtomicFileWriter implements RdbSink {
   readonly tempPath: string;
   private fd: number | null;
   bytes = 0;
 
   constructor(readonly path: string) {
-    this.tempPath = join(
-      dirname(path),
-      `temp-${process.pid}-${randomBytes(4).toString('hex')}-${basename(path)}`,
-    );
-    this.fd = openSync(this.tempPath, 'wx', PRIVATE_FILE_MODE);
-    try {
-      // The umask may have removed bits from the creation mode: set exactly 0600.
-      fchmodSync(this.fd, PRIVATE_FILE_MODE);
-    } catch (err) {
-      this.abort();
-      throw err;
-    }
+    const temp = createTempBeside(path);
+    this.tempPath = temp.tempPath;
+    this.fd = temp.fd;
   }
 
   write(chunk: Buffer): void {

@@ -20,25 +20,40 @@ import { RdbSerializer, type SnapshotOptions, writeDatabase } from './rdb/serial
 export interface PersistenceState {
   /** rdb_last_bgsave_status: the last save (SAVE or BGSAVE) succeeded. */
   lastBgsaveOk: boolean;
-  /** rdb_saves: successful saves since start-up. */
+  /** rdb_saves: SAVE and BGSAVE commands and save points attempted since start-up (not FLUSHALL's or SHUTDOWN's save). */
   saves: number;
   /** rdb_last_load_keys_loaded / _expired. */
   lastLoadKeysLoaded: number;
   lastLoadKeysExpired: number;
-  /** Unix time (s) of the last scheduled save attempt (retry delay after a failure). */
+  /** Unix time (s) of the last background save attempt (retry delay after a failure). */
   lastSaveTry: number;
+  /** rdb_last_bgsave_time_sec: length of the last background save, -1 before the first. */
+  lastBgsaveSeconds: number;
+  /** rdb_last_cow_size: bytes the last background save copied aside. */
+  lastCowSize: number;
+  /** BGSAVE SCHEDULE (or BGSAVE inside EXEC) while another snapshot ran: start one when it ends. */
+  bgsaveScheduled: boolean;
+  /** stats.dirty when the running BGSAVE started: writes since then stay counted after it. */
+  dirtyBeforeBgsave: number;
 }
 
-const states = new WeakMap<Server, PersistenceState>();
+export function newPersistenceState(): PersistenceState {
+  return {
+    lastBgsaveOk: true,
+    saves: 0,
+    lastLoadKeysLoaded: 0,
+    lastLoadKeysExpired: 0,
+    lastSaveTry: 0,
+    lastBgsaveSeconds: -1,
+    lastCowSize: 0,
+    bgsaveScheduled: false,
+    dirtyBeforeBgsave: 0,
+  };
+}
 
-/** The persistence state of a server (created on first use). */
+/** The persistence state of a server. */
 export function persistenceOf(server: Server): PersistenceState {
-  let s = states.get(server);
-  if (s === undefined) {
-    s = { lastBgsaveOk: true, saves: 0, lastLoadKeysLoaded: 0, lastLoadKeysExpired: 0, lastSaveTry: 0 };
-    states.set(server, s);
-  }
-  return s;
+  return server.persistence;
 }
 
 /** Which eviction data a snapshot carries: IDLE under LRU policies, FREQ under LFU ones (rdbSaveKeyValuePair). */
@@ -88,6 +103,7 @@ export function writeSnapshot(ser: RdbSerializer, dbs: readonly Database[]): voi
  */
 export function saveSync(server: Server): boolean {
   const log = server.logger;
+  const state = persistenceOf(server);
   const path = rdbPath(server);
   let file: AtomicFileWriter;
   try {
@@ -109,26 +125,29 @@ export function saveSync(server: Server): boolean {
   log.notice('DB saved on disk');
   server.stats.dirty = 0;
   server.lastSave = Math.floor(Date.now() / 1000);
-  const state = persistenceOf(server);
   state.lastBgsaveOk = true;
-  state.saves++;
   return true;
 }
 
 /** The configured `save <seconds> <changes>` points. */
-function savePoints(server: Server): readonly SavePoint[] {
+export function savePoints(server: Server): readonly SavePoint[] {
   return server.config.get<readonly SavePoint[]>('save');
 }
 
 /**
  * prepareForShutdown's save: with SAVE, or without NOSAVE when save points are
- * configured. False when it failed without FORCE: the shutdown is refused.
- * (Synchronous until BGSAVE exists; a final save is synchronous in Redis too.)
+ * configured (synchronous, as in Redis). A BGSAVE in progress is canceled
+ * first, so it cannot overwrite the final file. False when the save failed
+ * without FORCE: the shutdown is refused.
  */
 export function shutdownSave(
   server: Server,
   flags: { save: boolean; nosave: boolean; force: boolean },
 ): boolean {
+  if (server.snapshot?.purpose === 'rdb') {
+    server.logger.warning('There is a child saving an .rdb. Killing it!');
+    server.snapshot.cancel();
+  }
   if (flags.nosave || (!flags.save && savePoints(server).length === 0)) return true;
   const log = server.logger;
   log.notice('Saving the final RDB snapshot before exiting.');
@@ -139,36 +158,6 @@ export function shutdownSave(
   }
   log.warning("Error trying to save the DB, can't exit.");
   return false;
-}
-
-/** After a failed scheduled save, wait this long before trying again (CONFIG_BGSAVE_RETRY_DELAY). */
-const SAVE_RETRY_DELAY_S = 5;
-
-/**
- * serverCron's save points: when some point has seen `changes` writes in more
- * than `seconds` since the last save (and a failed save is not being retried
- * too soon), save. Until BGSAVE exists this save is synchronous: it blocks
- * the server for the length of the save. A failure is reported as Redis
- * reports a failed background save (rdb_last_bgsave_status:err).
- */
-export function checkSavePoints(server: Server): void {
-  const points = savePoints(server);
-  if (points.length === 0) return;
-  const now = Math.floor(Date.now() / 1000);
-  const state = persistenceOf(server);
-  const dirty = server.stats.dirty;
-  for (const [seconds, changes] of points) {
-    if (
-      dirty >= changes &&
-      now - server.lastSave > Number(seconds) &&
-      (state.lastBgsaveOk || now - state.lastSaveTry > SAVE_RETRY_DELAY_S)
-    ) {
-      server.logger.notice(`${changes} changes in ${seconds} seconds. Saving...`);
-      state.lastSaveTry = now;
-      if (!saveSync(server)) state.lastBgsaveOk = false;
-      return;
-    }
-  }
 }
 
 const errText = (err: unknown): string => (err instanceof Error ? err.message : String(err));

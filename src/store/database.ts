@@ -41,6 +41,11 @@ export interface KeyspaceObserver {
    * keys appear.
    */
   swapping?(db: Database, other: Database): void;
+  /**
+   * `clear` is about to drop every key of `db` (FLUSHDB, FLUSHALL): a snapshot
+   * in progress takes the contents over with `detachContents` first.
+   */
+  clearing?(db: Database): void;
   /** A key was added (Redis's dbAdd: keyspace event "new"). */
   created?(db: Database, key: string): void;
   /** A lookup counted as a keyspace miss (keyspace event "keymiss"). */
@@ -94,6 +99,8 @@ export class Database {
   static noTouch = false;
   /** Set by the dispatcher while a read-only command runs: lookups count hits and misses. */
   static countStats = false;
+  /** Loading the AOF: nothing expires (as Redis's keyIsExpired while loading), so commands replay as they ran. */
+  static loading = false;
   hits = 0;
   misses = 0;
   /** Cursor state for the active expiry cycle. */
@@ -228,7 +235,7 @@ export class Database {
   keyIsExpired(key: string): boolean {
     const slot = this.index.get(key);
     if (slot === undefined || (this.meta(slot) & F_EXPIRE) === 0) return false;
-    return (this.expires.get(key) as ExpireTime) < now();
+    return !Database.loading && (this.expires.get(key) as ExpireTime) < now();
   }
 
   get(key: string): Value | undefined {
@@ -607,7 +614,7 @@ export class Database {
   /** True when the key was expired (and is now deleted). */
   private expireIfNeeded(key: string, slot: Slot): boolean {
     const when = this.expires.get(key);
-    if (when === undefined || when >= now()) return false;
+    if (when === undefined || when >= now() || Database.loading) return false;
     this.remove(key, slot);
     this.observer.expired(this, key);
     this.observer.modified(this, key);
@@ -643,6 +650,11 @@ export class Database {
       if (this.keyAt[slot] !== undefined) return slot;
     }
     return NONE;
+  }
+
+  /** The slot of a stored key, expired or not, with no side effect (persistence); NONE when absent. */
+  slotOf(key: string): Slot {
+    return this.index.get(key) ?? NONE;
   }
 
   /** The key stored at a slot (sampling, persistence). */
@@ -706,6 +718,7 @@ export class Database {
   clear(): number {
     const n = this.index.size;
     const keys = this.keyAt;
+    this.observer.clearing?.(this);
     this.reset();
     // After the reset: the observer sees the keys gone, as Redis's touchAllWatchedKeysInDb does.
     for (const key of keys) if (key !== undefined) this.observer.modified(this, key);
@@ -718,6 +731,18 @@ export class Database {
     const mine = this.contents();
     this.adopt(other.contents());
     other.adopt(mine);
+  }
+
+  /**
+   * A database (same id, no observer) that holds the current contents, for a
+   * snapshot to keep reading after `clear`: `reset` gives this database new
+   * storage and never touches the old, so the two share nothing from then on.
+   * Only valid when this database is cleared before its next write.
+   */
+  detachContents(): Database {
+    const d = new Database(this.id);
+    d.adopt(this.contents());
+    return d;
   }
 
   private contents() {

@@ -1,7 +1,8 @@
 /**
  * Start servers for tests: Redoubt in-process (fast, the embedding API) or as a
  * real process (the CLI), and a real redis-server for differential tests. Every
- * process is stopped by PID; ports are loopback only.
+ * process is stopped by PID; ports are loopback only; a spawned process runs
+ * in a private temporary directory unless given a `cwd`.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -65,8 +66,12 @@ export async function spawnServer(
   port: number,
   opts: { timeoutMs?: number; cwd?: string; env?: NodeJS.ProcessEnv; waitReady?: boolean } = {},
 ): Promise<RunningProcess> {
+  // By default a private working directory, removed when the process exits:
+  // a server's default `dir` is its working directory, and a shutdown with
+  // save points writes dump.rdb there (never into the repository).
+  const ownCwd = opts.cwd === undefined ? mkdtempSync(join(tmpdir(), 'redoubt-cwd-')) : undefined;
   const child = spawn(command, args, {
-    cwd: opts.cwd ?? ROOT,
+    cwd: opts.cwd ?? ownCwd,
     env: opts.env ?? process.env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -77,7 +82,12 @@ export async function spawnServer(
   child.stderr?.on('data', (d: Buffer) => {
     out += d.toString();
   });
-  const exited = new Promise<number | null>((res) => child.once('exit', (code) => res(code)));
+  const exited = new Promise<number | null>((res) =>
+    child.once('exit', (code) => {
+      if (ownCwd !== undefined) rmSync(ownCwd, { recursive: true, force: true });
+      res(code);
+    }),
+  );
   const pid = child.pid as number;
   const stop = async (): Promise<void> => {
     if (child.exitCode === null && child.signalCode === null) {

@@ -90,6 +90,11 @@ export class RdbSerializer {
     this.keys++;
   }
 
+  /** Key records serialized by another RdbSerializer (a snapshot's keys written ahead of their database). */
+  raw(records: Uint8Array): void {
+    this.w.bytes(records);
+  }
+
   /** EOF and the checksum; everything is handed to the sink. */
   end(): void {
     this.w.byte(OP.EOF);

@@ -1,0 +1,540 @@
+/**
+ * The append-only file, as Redis 7.0's multi-part AOF (aof.c): a directory
+ * `appenddirname` inside `dir` holding a base file (an RDB preamble or
+ * commands), incremental files of commands, and a manifest naming them.
+ *
+ * - Recording: `feed` (the Propagation sink) appends each command's RESP to a
+ *   buffer, with SELECT when the database changes and `#TS:` annotations when
+ *   enabled. The buffer is written before any client's replies are (the
+ *   client's flush calls `flushBeforeReplies`, as Redis writes the AOF in
+ *   beforeSleep before handling writes): with `appendfsync always` the write
+ *   and its fdatasync complete before the replies of that turn leave, so a
+ *   reply means the command is on disk. `everysec` fdatasyncs in the
+ *   background at most once a second; `no` leaves it to the kernel.
+ * - Rewrite (BGREWRITEAOF, the automatic one, CONFIG SET appendonly yes): a
+ *   new incremental file is opened first (and put in the manifest, so a crash
+ *   loses nothing), the base is written, then a new manifest is installed
+ *   atomically and the files it no longer names are deleted.
+ * - Start-up: the manifest's files are loaded (./load.ts); an old
+ *   single-file appendonly.aof in `dir` is upgraded as Redis 7 does.
+ */
+import {
+  closeSync,
+  existsSync,
+  fdatasync,
+  fdatasyncSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Client } from '../../core/client.js';
+import type { Server } from '../../core/server.js';
+import { ensurePrivateDir, fsyncDir, openPrivateAppend, writeFileAtomic } from '../../security/files.js';
+import { AtomicFileWriter } from '../atomic-file.js';
+import { AsyncAtomicFile } from '../file-sink.js';
+import { startSnapshot } from '../point-in-time.js';
+import { RdbSerializer } from '../rdb/serializer.js';
+import { snapshotOptions, writeSnapshot } from '../snapshot.js';
+import { type AofFile, Manifest } from './manifest.js';
+import type { PropagationSink } from './propagation.js';
+import { writeCommandsBase } from './rewrite.js';
+
+type AofState = 'off' | 'on';
+
+/** A rewrite in progress: the manifest to install and the incremental file opened when it began. */
+interface RewriteJob {
+  readonly m: Manifest;
+  readonly incr: AofFile;
+  readonly started: number;
+}
+
+const errText = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+
+/** RESP of one command, as catAppendOnlyGenericCommand (arguments are latin1 byte strings). */
+export function commandResp(argv: readonly string[]): string {
+  let s = `*${argv.length}\r\n`;
+  for (const a of argv) s += `$${a.length}\r\n${a}\r\n`;
+  return s;
+}
+
+export class Aof implements PropagationSink {
+  state: AofState = 'off';
+  manifest: Manifest | undefined;
+  private fd: number | null = null;
+  /** Commands not yet written (latin1). */
+  private buf = '';
+  /** The database the last written command ran in (-1: the next one gets a SELECT). */
+  private selectedDb = -1;
+  /** Unix second of the last `#TS:` annotation. */
+  private curTimestamp = 0;
+  /** Bytes written but not yet fdatasynced (everysec, no). */
+  private unsynced = false;
+  private fsyncInFlight = false;
+  private lastFsync = 0;
+  /** A file switched away from while its fdatasync ran: closed when it completes. */
+  private closeAfterFsync: number | null = null;
+  /** aof_current_size / aof_base_size (after the last rewrite or load). */
+  currentSize = 0;
+  baseSize = 0;
+  lastWriteOk = true;
+  lastRewriteOk = true;
+  rewrites = 0;
+  rewriteFailures = 0;
+  lastRewriteTimeSec = -1;
+  /** A rewrite's base is being written. */
+  rewriteInProgress = false;
+  /** BGREWRITEAOF arrived while another snapshot ran: the cron starts it (aof_rewrite_scheduled). */
+  rewriteScheduled = false;
+  /** aof-timestamp-enabled (set by the directive's apply hook). */
+  timestamps = false;
+  /** Set once the server started (before, `appendonly` is only read at start-up). */
+  live = false;
+  /** The last write error, for the log once. */
+  private writeErrorLogged = false;
+
+  constructor(private readonly server: Server) {}
+
+  private get config() {
+    return this.server.config;
+  }
+
+  get dirPath(): string {
+    return resolve(this.config.get<string>('dir'), this.config.get<string>('appenddirname'));
+  }
+
+  get prefix(): string {
+    return this.config.get<string>('appendfilename');
+  }
+
+  get manifestPath(): string {
+    return join(this.dirPath, Manifest.fileName(this.prefix));
+  }
+
+  /** Bytes waiting in the buffer (INFO aof_buffer_length). */
+  get pendingBytes(): number {
+    return this.buf.length;
+  }
+
+  // ---- recording ----
+
+  feed(db: number, argv: readonly string[]): void {
+    if (this.timestamps) {
+      const t = Math.floor(Date.now() / 1000);
+      if (this.curTimestamp < t) {
+        this.buf += `#TS:${t}\r\n`;
+        this.curTimestamp = t;
+      }
+    }
+    if (db !== this.selectedDb) {
+      const id = String(db);
+      this.buf += `*2\r\n$6\r\nSELECT\r\n$${id.length}\r\n${id}\r\n`;
+      this.selectedDb = db;
+    }
+    this.buf += commandResp(argv);
+  }
+
+  /**
+   * Client.flush: while commands recorded in this event-loop turn are not
+   * written, the client's replies wait. At the end of the turn (setImmediate:
+   * after every ready socket was read) the AOF is written once, fdatasynced
+   * under `always`, and then the waiting replies go out, as Redis's beforeSleep
+   * writes the AOF before handling clients with pending writes.
+   */
+  holdReplies(c: Client): boolean {
+    if (this.buf.length === 0 || this.releasing) return false;
+    this.waiting.push(c);
+    if (!this.turnScheduled) {
+      this.turnScheduled = true;
+      setImmediate(this.endOfTurn);
+    }
+    return true;
+  }
+
+  private waiting: Client[] = [];
+  private turnScheduled = false;
+  /** Set while the held replies go out: a failed write does not hold them forever (it is logged, in INFO). */
+  private releasing = false;
+
+  private readonly endOfTurn = (): void => {
+    this.turnScheduled = false;
+    this.flush();
+    const waiting = this.waiting;
+    this.waiting = [];
+    // Under `always` a reply must mean "on disk": when the write or fsync failed,
+    // the connections are closed unanswered instead (Redis exits in that case).
+    const unsafe = !this.lastWriteOk && this.config.get<string>('appendfsync') === 'always';
+    this.releasing = true;
+    try {
+      for (const c of waiting) {
+        if (unsafe) c.destroy();
+        else c.flush();
+      }
+    } finally {
+      this.releasing = false;
+    }
+  };
+
+  /** flushAppendOnlyFile. */
+  flush(): void {
+    const fd = this.fd;
+    if (fd === null || this.buf.length === 0) return;
+    const data = Buffer.from(this.buf, 'latin1');
+    this.buf = '';
+    let off = 0;
+    try {
+      while (off < data.length) off += writeSync(fd, data, off, data.length - off);
+    } catch (err) {
+      // Keep what was not written; the next flush retries (Redis keeps aof_buf too).
+      this.buf = data.latin1Slice(off, data.length) + this.buf;
+      this.currentSize += off;
+      this.writeFailed(err);
+      return;
+    }
+    this.currentSize += data.length;
+    if (!this.lastWriteOk) {
+      this.server.logger.warning('AOF write error looks solved, Redis can write again.');
+      this.lastWriteOk = true;
+      this.writeErrorLogged = false;
+    }
+    this.unsynced = true;
+    const policy = this.config.get<string>('appendfsync');
+    if (policy === 'always') this.fsyncNow();
+    else if (policy === 'everysec' && Date.now() - this.lastFsync >= 1000) this.fsyncInBackground();
+  }
+
+  private writeFailed(err: unknown): void {
+    this.lastWriteOk = false;
+    if (!this.writeErrorLogged) {
+      this.server.logger.warning(`Error writing to the AOF file: ${errText(err)}`);
+      this.writeErrorLogged = true;
+    }
+  }
+
+  private fsyncNow(): void {
+    if (this.fd === null) return;
+    try {
+      fdatasyncSync(this.fd);
+      this.unsynced = false;
+      this.lastFsync = Date.now();
+    } catch (err) {
+      this.writeFailed(err);
+    }
+  }
+
+  /** everysec: one fdatasync on the thread pool at a time; writes go on meanwhile. */
+  private fsyncInBackground(): void {
+    const fd = this.fd;
+    if (fd === null || this.fsyncInFlight || !this.unsynced) return;
+    this.fsyncInFlight = true;
+    this.unsynced = false;
+    this.lastFsync = Date.now();
+    fdatasync(fd, (err) => {
+      this.fsyncInFlight = false;
+      if (err !== null) {
+        this.unsynced = true;
+        this.writeFailed(err);
+      }
+      if (this.closeAfterFsync === fd) {
+        this.closeAfterFsync = null;
+        closeQuietly(fd);
+      }
+    });
+  }
+
+  /** serverCron's part: write what expiry recorded, the everysec fsync, the automatic rewrite. */
+  cron(): void {
+    if (this.rewriteScheduled && this.server.snapshot === null) {
+      this.rewriteScheduled = false;
+      this.rewrite();
+    }
+    if (this.state !== 'on') return;
+    this.flush();
+    if (this.config.get<string>('appendfsync') === 'everysec' && Date.now() - this.lastFsync >= 1000)
+      this.fsyncInBackground();
+    const perc = this.config.num('auto-aof-rewrite-percentage');
+    const minSize = this.config.num('auto-aof-rewrite-min-size');
+    if (perc > 0 && !this.rewriteInProgress && !this.rewriteScheduled && this.currentSize > minSize) {
+      const base = this.baseSize > 0 ? this.baseSize : 1;
+      const growth = Math.floor(((this.currentSize - base) * 100) / base);
+      if (growth >= perc) {
+        this.server.logger.notice(`Starting automatic rewriting of AOF on ${growth}% growth`);
+        this.rewrite();
+      }
+    }
+  }
+
+  // ---- files ----
+
+  private persistManifest(m: Manifest): void {
+    writeFileAtomic(join(this.dirPath, Manifest.fileName(this.prefix)), m.toString());
+  }
+
+  /** Open (creating 0600) an incremental file for appending; the next command gets a SELECT. */
+  private openIncr(f: AofFile): void {
+    const { fd, note } = openPrivateAppend(join(this.dirPath, f.name));
+    if (note !== undefined) this.server.logger.notice(note);
+    this.switchFd(fd);
+    this.selectedDb = -1;
+    this.curTimestamp = 0;
+  }
+
+  /** Make `fd` the file written to; the old one is synced and closed. */
+  private switchFd(fd: number | null): void {
+    this.flush();
+    const old = this.fd;
+    this.fd = fd;
+    if (old === null) return;
+    try {
+      fdatasyncSync(old);
+    } catch (err) {
+      this.writeFailed(err);
+    }
+    if (this.fsyncInFlight) this.closeAfterFsync = old;
+    else closeQuietly(old);
+    this.unsynced = false;
+  }
+
+  /**
+   * Write a base file of the whole dataset (RDB preamble, or commands with
+   * aof-use-rdb-preamble no) into the AOF directory, atomically. Synchronous:
+   * the server waits for the length of the write.
+   */
+  private writeBase(f: AofFile): number {
+    const file = new AtomicFileWriter(join(this.dirPath, f.name));
+    try {
+      if (f.name.endsWith('.rdb'))
+        writeSnapshot(
+          new RdbSerializer(file, { ...snapshotOptions(this.server), aofBase: true }),
+          this.server.dbs,
+        );
+      else writeCommandsBase(this.server, file);
+      file.commit();
+    } catch (err) {
+      file.abort();
+      throw err;
+    }
+    return file.bytes;
+  }
+
+  private useRdbPreamble(): boolean {
+    return this.config.get<boolean>('aof-use-rdb-preamble');
+  }
+
+  /**
+   * aofOpenIfNeededOnServerStart (after loading): with no file at all, a base
+   * of the (empty) dataset is written first; then the last incremental file
+   * is opened, or a new one created, and the manifest persisted.
+   */
+  openOnStart(m: Manifest): void {
+    ensurePrivateDir(this.dirPath);
+    const log = this.server.logger;
+    if (m.base === undefined && m.incr.length === 0) {
+      const base = m.newBase(this.useRdbPreamble());
+      this.baseSize = this.writeBase(base);
+      log.notice(`Creating AOF base file ${base.name} on server start`);
+    }
+    let incr = m.incr[m.incr.length - 1];
+    if (incr === undefined) {
+      incr = m.newIncr();
+      log.notice(`Creating AOF incr file ${incr.name} on server start`);
+    }
+    this.openIncr(incr);
+    this.persistManifest(m);
+    this.manifest = m;
+    this.deleteHistory();
+    this.currentSize = this.filesSize(m);
+    if (this.baseSize === 0) this.baseSize = this.currentSize;
+    this.enableRecording();
+  }
+
+  private filesSize(m: Manifest): number {
+    let total = 0;
+    for (const f of m.loadOrder) {
+      try {
+        total += statSync(join(this.dirPath, f.name)).size;
+      } catch {
+        // A missing file was reported by the loader already.
+      }
+    }
+    return total;
+  }
+
+  private enableRecording(): void {
+    this.state = 'on';
+    this.server.propagation.sink = this;
+  }
+
+  /** aofDelHistoryFiles (unless aof-disable-auto-gc): history files are deleted and forgotten. */
+  private deleteHistory(): void {
+    const m = this.manifest;
+    if (m === undefined || m.history.length === 0 || this.config.get<boolean>('aof-disable-auto-gc')) return;
+    for (const f of m.history) {
+      this.server.logger.notice(`Removing the history file ${f.name} in the background`);
+      try {
+        unlinkSync(join(this.dirPath, f.name));
+      } catch {
+        // Already gone.
+      }
+    }
+    m.history = [];
+    this.persistManifest(m);
+  }
+
+  /**
+   * BGREWRITEAOF (rewriteAppendOnlyFileBackground): writes go to a new
+   * incremental file from now on, listed in the manifest at once (a crash
+   * meanwhile replays the old files and it), and the base is a point-in-time
+   * snapshot of this instant, written across event-loop turns by the
+   * snapshot engine (src/persistence/point-in-time.ts). When it is in place,
+   * a manifest naming the new base and the new incremental file replaces the
+   * old one and the files it no longer names are deleted. With
+   * aof-use-rdb-preamble no the base (commands) is written synchronously.
+   * False when it could not start (logged, and in INFO).
+   */
+  rewrite(): boolean {
+    if (this.rewriteInProgress) return false;
+    // One snapshot at a time (Redis: one child): the cron starts it when the other ends.
+    // Nothing is lost meanwhile: the base will be taken then.
+    if (this.server.snapshot !== null) {
+      this.rewriteScheduled = true;
+      return true;
+    }
+    const log = this.server.logger;
+    const wasOn = this.state === 'on';
+    try {
+      ensurePrivateDir(this.dirPath);
+      const m = this.manifest?.clone() ?? new Manifest(this.prefix);
+      const incr = m.newIncr();
+      this.openIncr(incr);
+      if (wasOn) {
+        this.persistManifest(m);
+        this.manifest = m;
+        log.notice(`Creating AOF incr file ${incr.name} on background rewrite`);
+      } else {
+        // CONFIG SET appendonly yes: recording starts now; the manifest waits for the base (Redis's AOF_WAIT_REWRITE).
+        this.enableRecording();
+      }
+      // The base and the new incremental file share a sequence number, as in Redis.
+      m.baseSeq = Math.max(m.baseSeq, incr.seq - 1);
+      const base = m.newBase(this.useRdbPreamble());
+      const job: RewriteJob = { m, incr, started: Date.now() };
+      this.rewriteInProgress = true;
+      if (base.name.endsWith('.rdb')) {
+        const file = new AsyncAtomicFile(join(this.dirPath, base.name));
+        startSnapshot(this.server, file, {
+          purpose: 'aof',
+          aofBase: true,
+          done: (err) => this.rewriteDone(job, err, file.bytes),
+        });
+        log.notice('Background append only file rewriting started');
+      } else {
+        log.notice('Background append only file rewriting started');
+        this.rewriteDone(job, null, this.writeBase(base));
+      }
+      return true;
+    } catch (err) {
+      this.rewriteInProgress = false;
+      this.rewriteFailed(err);
+      return false;
+    }
+  }
+
+  /** backgroundRewriteDoneHandler: install the new manifest, drop the old files. */
+  private rewriteDone(job: RewriteJob, err: Error | null, size: number): void {
+    this.rewriteInProgress = false;
+    if (err !== null) {
+      this.rewriteFailed(err);
+      return;
+    }
+    const log = this.server.logger;
+    try {
+      const { m, incr } = job;
+      m.retireIncrBefore(incr);
+      this.persistManifest(m);
+      this.manifest = m;
+      fsyncDir(this.dirPath);
+      this.deleteHistory();
+      this.baseSize = size;
+      this.currentSize = this.filesSize(m);
+    } catch (e) {
+      this.rewriteFailed(e);
+      return;
+    }
+    this.lastRewriteOk = true;
+    this.rewriteFailures = 0;
+    this.rewrites++;
+    this.lastRewriteTimeSec = Math.floor((Date.now() - job.started) / 1000);
+    log.notice('Background AOF rewrite finished successfully');
+  }
+
+  private rewriteFailed(err: unknown): void {
+    this.lastRewriteOk = false;
+    this.rewriteFailures++;
+    this.server.logger.warning(`Background AOF rewrite failed: ${errText(err)}`);
+  }
+
+  /** A rewrite in progress is abandoned (CONFIG SET appendonly no, shutdown), as Redis kills its child. */
+  private cancelRewrite(): void {
+    const snap = this.server.snapshot;
+    if (snap?.purpose === 'aof') snap.cancel();
+    this.rewriteInProgress = false;
+  }
+
+  /** CONFIG SET appendonly: only once the server runs (start-up opens the AOF after loading it). */
+  configChanged(on: boolean): void {
+    if (!this.live) return;
+    if (on) this.start();
+    else this.stop();
+  }
+
+  /** CONFIG SET appendonly yes (startAppendOnly): a rewrite creates the base, then recording starts. */
+  start(): void {
+    if (this.state === 'on') return;
+    if (!this.rewrite()) throw new Error('Unable to turn on AOF. Check server logs.');
+  }
+
+  /** CONFIG SET appendonly no (stopAppendOnly): flush, fsync, close; the files stay. */
+  stop(): void {
+    if (this.state === 'off') return;
+    this.cancelRewrite();
+    this.server.propagation.sink = null;
+    this.flush();
+    this.switchFd(null);
+    this.state = 'off';
+    this.server.logger.notice('Calling fsync() on the AOF file.');
+  }
+
+  /** Shutdown: everything recorded is written and fsynced. */
+  close(): void {
+    if (this.state === 'off') return;
+    this.stop();
+  }
+}
+
+function closeQuietly(fd: number): void {
+  try {
+    closeSync(fd);
+  } catch {
+    // Already closed.
+  }
+}
+
+/**
+ * aofUpgradePrepare: an old single-file AOF (`dir`/appendfilename) becomes the
+ * base of a new manifest, moved into the AOF directory under its own name.
+ */
+export function upgradeOldAof(server: Server, dirPath: string, prefix: string): Manifest | undefined {
+  const old = resolve(server.config.get<string>('dir'), prefix);
+  if (!existsSync(old)) return undefined;
+  ensurePrivateDir(dirPath);
+  const m = new Manifest(prefix);
+  m.base = { name: prefix, seq: 1, type: 'b' };
+  m.baseSeq = 1;
+  renameSync(old, join(dirPath, prefix));
+  writeFileAtomic(join(dirPath, Manifest.fileName(prefix)), m.toString());
+  fsyncDir(resolve(server.config.get<string>('dir')));
+  server.logger.notice(`Successfully migrated an old-style AOF into the AOF directory ${dirPath}`);
+  return m;
+}
