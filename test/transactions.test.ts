@@ -289,8 +289,9 @@ describe('transactions (differential)', () => {
     if (d === null) return t.skip('redis-server not installed');
     for (const active of ['0', '1']) {
       await main.same(['DEBUG', 'SET-ACTIVE-EXPIRE', active]);
-      // Alive when watched, expired before EXEC (the server sleeps past the TTL).
-      await d.all([['FLUSHALL'], ['SET', 'k', 'v', 'PX', '5'], ['WATCH', 'k'], ['DEBUG', 'SLEEP', '0.02']]);
+      // Alive when watched, expired before EXEC (the server sleeps past the TTL). The TTL leaves
+      // room for a busy machine between SET and WATCH: a key already expired when watched is case 2.
+      await d.all([['FLUSHALL'], ['SET', 'k', 'v', 'PX', '400'], ['WATCH', 'k'], ['DEBUG', 'SLEEP', '0.5']]);
       await d.all([['MULTI'], ['PING'], ['EXEC']]);
       // Expired when watched: its deletion is no change...
       await d.all([
