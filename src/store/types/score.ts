@@ -187,11 +187,31 @@ function scaleBinary(mant: bigint, e: number): [number, boolean] {
 
 /** `getDoubleFromObject`: undefined when Redis replies "not a valid float". */
 export function parseScore(s: string): number | undefined {
+  const fast = plainInteger(s);
+  if (fast !== undefined) return fast;
   if (s.length === 0 || isSpace(s.charCodeAt(0))) return undefined;
   const r = strtod(s);
   if (r.end !== s.length || Number.isNaN(r.value)) return undefined;
   if (r.erange && (!Number.isFinite(r.value) || r.value === 0)) return undefined;
   return r.value;
+}
+
+/**
+ * The common case, an optional "-" and 1 to 15 decimal digits: exact in a
+ * double, so strtod's value is the integer itself ("-0" is -0, as strtod gives).
+ */
+function plainInteger(s: string): number | undefined {
+  const n = s.length;
+  const neg = n > 1 && s.charCodeAt(0) === 45; /* - */
+  const from = neg ? 1 : 0;
+  if (n === 0 || n - from > 15) return undefined;
+  let v = 0;
+  for (let i = from; i < n; i++) {
+    const d = s.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return undefined;
+    v = v * 10 + d;
+  }
+  return neg ? -v : v;
 }
 
 /** One bound of `zslParseRange`: [value, exclusive], or undefined when invalid. */
