@@ -46,7 +46,41 @@ import {
   xclaimUnrecognized,
 } from './errors.js';
 import { helpReply } from './help.js';
-import type { CommandSpec } from './spec.js';
+import type { ArgSpec, CommandSpec } from './spec.js';
+
+/** XADD's and XTRIM's trimming arguments (MAXLEN|MINID [=|~] threshold [LIMIT count]). */
+const TRIM_ARGUMENTS: ArgSpec[] = [
+  {
+    name: 'strategy',
+    type: 'oneof',
+    arguments: [
+      { name: 'maxlen', type: 'pure-token', token: 'MAXLEN' },
+      {
+        name: 'minid',
+        type: 'pure-token',
+        token: 'MINID',
+        since: '6.2.0',
+      },
+    ],
+  },
+  {
+    name: 'operator',
+    type: 'oneof',
+    flags: ['optional'],
+    arguments: [
+      { name: 'equal', type: 'pure-token', token: '=' },
+      { name: 'approximately', type: 'pure-token', token: '~' },
+    ],
+  },
+  { name: 'threshold', type: 'string' },
+  {
+    name: 'count',
+    type: 'integer',
+    token: 'LIMIT',
+    since: '6.2.0',
+    flags: ['optional'],
+  },
+];
 
 export const streamCommands = [
   {
@@ -85,38 +119,7 @@ export const streamCommands = [
         name: 'trim',
         type: 'block',
         flags: ['optional'],
-        arguments: [
-          {
-            name: 'strategy',
-            type: 'oneof',
-            arguments: [
-              { name: 'maxlen', type: 'pure-token', token: 'MAXLEN' },
-              {
-                name: 'minid',
-                type: 'pure-token',
-                token: 'MINID',
-                since: '6.2.0',
-              },
-            ],
-          },
-          {
-            name: 'operator',
-            type: 'oneof',
-            flags: ['optional'],
-            arguments: [
-              { name: 'equal', type: 'pure-token', token: '=' },
-              { name: 'approximately', type: 'pure-token', token: '~' },
-            ],
-          },
-          { name: 'threshold', type: 'string' },
-          {
-            name: 'count',
-            type: 'integer',
-            token: 'LIMIT',
-            since: '6.2.0',
-            flags: ['optional'],
-          },
-        ],
+        arguments: TRIM_ARGUMENTS,
       },
       {
         name: 'id_or_auto',
@@ -227,38 +230,7 @@ export const streamCommands = [
       {
         name: 'trim',
         type: 'block',
-        arguments: [
-          {
-            name: 'strategy',
-            type: 'oneof',
-            arguments: [
-              { name: 'maxlen', type: 'pure-token', token: 'MAXLEN' },
-              {
-                name: 'minid',
-                type: 'pure-token',
-                token: 'MINID',
-                since: '6.2.0',
-              },
-            ],
-          },
-          {
-            name: 'operator',
-            type: 'oneof',
-            flags: ['optional'],
-            arguments: [
-              { name: 'equal', type: 'pure-token', token: '=' },
-              { name: 'approximately', type: 'pure-token', token: '~' },
-            ],
-          },
-          { name: 'threshold', type: 'string' },
-          {
-            name: 'count',
-            type: 'integer',
-            token: 'LIMIT',
-            since: '6.2.0',
-            flags: ['optional'],
-          },
-        ],
+        arguments: TRIM_ARGUMENTS,
       },
     ],
     handler: xtrimCommand,
