@@ -115,12 +115,16 @@ export function clientFields(list: string, id: number): Map<string, string> {
   return out;
 }
 
-/** Per-command `calls`, `rejected_calls` and `failed_calls` from INFO commandstats (times left out). */
+/**
+ * Per-command `calls`, `rejected_calls` and `failed_calls` from INFO commandstats
+ * (times left out). INFO itself is left out: `waitBlocked` polls with it, as
+ * many times as each server takes to block a client.
+ */
 export async function commandCounts(conn: RespConnection): Promise<Map<string, string>> {
   const text = (await conn.call('INFO', 'commandstats')) as string;
   const out = new Map<string, string>();
   for (const m of text.matchAll(/^cmdstat_(\S+):calls=(\d+),.*rejected_calls=(\d+),failed_calls=(\d+)/gm))
-    out.set(m[1] as string, `calls=${m[2]} rejected=${m[3]} failed=${m[4]}`);
+    if (m[1] !== 'info') out.set(m[1] as string, `calls=${m[2]} rejected=${m[3]} failed=${m[4]}`);
   return out;
 }
 
