@@ -68,6 +68,29 @@ export function longArg(s: string): number {
 
 export { LONG_MAX };
 
+const LONG_MIN_HALF = -4611686018427387903n;
+const LONG_MAX_HALF = 4611686018427387903n;
+
+/**
+ * The count form of HRANDFIELD / ZRANDMEMBER: `key count [<word>]`. The count is
+ * a C long; with `word` (WITHVALUES / WITHSCORES) Redis also refuses counts
+ * whose doubling would overflow (-LONG_MAX/2..LONG_MAX/2) with `outOfRange`.
+ */
+export function randomCountArgs(
+  argv: readonly string[],
+  word: string,
+  outOfRange: ErrorReply,
+): { count: number; withPairs: boolean } {
+  const count = rangeLong(argv[2] as string, -LONG_MAX, LONG_MAX);
+  if (argv.length > 4 || (argv.length === 4 && optionWord(argv[3] as string) !== word)) throw ERR.syntax;
+  const withPairs = argv.length === 4;
+  if (withPairs) {
+    const big = BigInt(argv[2] as string);
+    if (big < LONG_MIN_HALF || big > LONG_MAX_HALF) throw outOfRange;
+  }
+  return { count, withPairs };
+}
+
 /** The options of HSCAN/SSCAN/ZSCAN after the cursor: COUNT and MATCH (TYPE is for SCAN only). */
 export interface ScanOptions {
   count: number;

@@ -15,13 +15,12 @@ import type { ScanDict } from '../store/types/scan-dict.js';
 import { addLongDouble, formatLongDoubleHuman, isInf, parseLongDouble } from '../util/longdouble.js';
 import { LLONG_MAX, LLONG_MIN, parseInt64 } from '../util/number.js';
 import { randomInt } from '../util/random.js';
-import { optionWord } from '../util/words.js';
 import {
   checkRandomCount,
   EMPTY_SCAN,
   limits,
   parseScanOptions,
-  rangeLong,
+  randomCountArgs,
   scanReply,
   touched,
 } from './collections.js';
@@ -505,23 +504,10 @@ function hgetallCommand(c: Client, argv: string[]): Reply {
 
 // ---- HRANDFIELD ----
 
-const LONG_MAX = 9223372036854775807n;
-const LONG_MIN_HALF = -4611686018427387903n;
-const LONG_MAX_HALF = 4611686018427387903n;
-
 function hrandfieldCommand(c: Client, argv: string[]): Reply {
   if (argv.length >= 3) {
-    const l = rangeLong(argv[2] as string, -LONG_MAX, LONG_MAX);
-    let withValues = false;
-    if (argv.length > 4 || (argv.length === 4 && optionWord(argv[3] as string) !== 'withvalues')) {
-      throw ERR.syntax;
-    } else if (argv.length === 4) {
-      withValues = true;
-      // Redis refuses counts whose doubling (fields and values) would overflow: -LONG_MAX/2..LONG_MAX/2.
-      const big = BigInt(argv[2] as string);
-      if (big < LONG_MIN_HALF || big > LONG_MAX_HALF) throw HASH_ERR.outOfRange;
-    }
-    return hrandfieldWithCount(c, argv[1] as string, l, withValues);
+    const { count, withPairs } = randomCountArgs(argv, 'withvalues', HASH_ERR.outOfRange);
+    return hrandfieldWithCount(c, argv[1] as string, count, withPairs);
   }
   const h = getHash(c, argv[1] as string);
   if (h === null) return null;

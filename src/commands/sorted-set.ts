@@ -40,6 +40,7 @@ import {
   longArg,
   parseScanOptions,
   positiveLong,
+  randomCountArgs,
   rangeLong,
   readObj,
   scanReply,
@@ -47,7 +48,23 @@ import {
 } from './collections.js';
 import { ERR, wrongArity, ZSET_ERR, zsetNeedsKeys } from './errors.js';
 import { parseScanCursor } from './generic.js';
-import type { CommandSpec } from './spec.js';
+import type { ArgSpec, CommandSpec } from './spec.js';
+
+/** ZUNION/ZINTER and their STORE forms: `[WEIGHTS weight ...] [AGGREGATE SUM|MIN|MAX]`. */
+const WEIGHTS_AGGREGATE: ArgSpec[] = [
+  { name: 'weight', type: 'integer', token: 'WEIGHTS', flags: ['optional', 'multiple'] },
+  {
+    name: 'aggregate',
+    type: 'oneof',
+    token: 'AGGREGATE',
+    flags: ['optional'],
+    arguments: [
+      { name: 'sum', type: 'pure-token', token: 'SUM' },
+      { name: 'min', type: 'pure-token', token: 'MIN' },
+      { name: 'max', type: 'pure-token', token: 'MAX' },
+    ],
+  },
+];
 
 export const sortedSetCommands = [
   {
@@ -598,18 +615,7 @@ export const sortedSetCommands = [
     args: [
       { name: 'numkeys', type: 'integer' },
       { name: 'key', type: 'key', key_spec_index: 0, flags: ['multiple'] },
-      { name: 'weight', type: 'integer', token: 'WEIGHTS', flags: ['optional', 'multiple'] },
-      {
-        name: 'aggregate',
-        type: 'oneof',
-        token: 'AGGREGATE',
-        flags: ['optional'],
-        arguments: [
-          { name: 'sum', type: 'pure-token', token: 'SUM' },
-          { name: 'min', type: 'pure-token', token: 'MIN' },
-          { name: 'max', type: 'pure-token', token: 'MAX' },
-        ],
-      },
+      ...WEIGHTS_AGGREGATE,
       { name: 'withscores', type: 'pure-token', token: 'WITHSCORES', flags: ['optional'] },
     ],
     handler: zunionCommand,
@@ -632,18 +638,7 @@ export const sortedSetCommands = [
       { name: 'destination', type: 'key', key_spec_index: 0 },
       { name: 'numkeys', type: 'integer' },
       { name: 'key', type: 'key', key_spec_index: 1, flags: ['multiple'] },
-      { name: 'weight', type: 'integer', token: 'WEIGHTS', flags: ['optional', 'multiple'] },
-      {
-        name: 'aggregate',
-        type: 'oneof',
-        token: 'AGGREGATE',
-        flags: ['optional'],
-        arguments: [
-          { name: 'sum', type: 'pure-token', token: 'SUM' },
-          { name: 'min', type: 'pure-token', token: 'MIN' },
-          { name: 'max', type: 'pure-token', token: 'MAX' },
-        ],
-      },
+      ...WEIGHTS_AGGREGATE,
     ],
     handler: zunionstoreCommand,
   },
@@ -661,18 +656,7 @@ export const sortedSetCommands = [
     args: [
       { name: 'numkeys', type: 'integer' },
       { name: 'key', type: 'key', key_spec_index: 0, flags: ['multiple'] },
-      { name: 'weight', type: 'integer', token: 'WEIGHTS', flags: ['optional', 'multiple'] },
-      {
-        name: 'aggregate',
-        type: 'oneof',
-        token: 'AGGREGATE',
-        flags: ['optional'],
-        arguments: [
-          { name: 'sum', type: 'pure-token', token: 'SUM' },
-          { name: 'min', type: 'pure-token', token: 'MIN' },
-          { name: 'max', type: 'pure-token', token: 'MAX' },
-        ],
-      },
+      ...WEIGHTS_AGGREGATE,
       { name: 'withscores', type: 'pure-token', token: 'WITHSCORES', flags: ['optional'] },
     ],
     handler: zinterCommand,
@@ -695,18 +679,7 @@ export const sortedSetCommands = [
       { name: 'destination', type: 'key', key_spec_index: 0 },
       { name: 'numkeys', type: 'integer' },
       { name: 'key', type: 'key', key_spec_index: 1, flags: ['multiple'] },
-      { name: 'weight', type: 'integer', token: 'WEIGHTS', flags: ['optional', 'multiple'] },
-      {
-        name: 'aggregate',
-        type: 'oneof',
-        token: 'AGGREGATE',
-        flags: ['optional'],
-        arguments: [
-          { name: 'sum', type: 'pure-token', token: 'SUM' },
-          { name: 'min', type: 'pure-token', token: 'MIN' },
-          { name: 'max', type: 'pure-token', token: 'MAX' },
-        ],
-      },
+      ...WEIGHTS_AGGREGATE,
     ],
     handler: zinterstoreCommand,
   },
@@ -1676,21 +1649,10 @@ function zdiffstoreCommand(c: Client, argv: string[]): Reply {
 
 // ---- ZRANDMEMBER ----
 
-const LONG_MIN_HALF = -4611686018427387903n;
-const LONG_MAX_HALF = 4611686018427387903n;
-
 function zrandmemberCommand(c: Client, argv: string[]): Reply {
   if (argv.length >= 3) {
-    const l = rangeLong(argv[2] as string, -LONG_MAX, LONG_MAX);
-    let withScores = false;
-    if (argv.length > 4 || (argv.length === 4 && optionWord(argv[3] as string) !== 'withscores')) {
-      throw ERR.syntax;
-    } else if (argv.length === 4) {
-      withScores = true;
-      const big = BigInt(argv[2] as string);
-      if (big < LONG_MIN_HALF || big > LONG_MAX_HALF) throw ZSET_ERR.outOfRange;
-    }
-    return zrandmemberWithCount(c, argv[1] as string, l, withScores);
+    const { count, withPairs } = randomCountArgs(argv, 'withscores', ZSET_ERR.outOfRange);
+    return zrandmemberWithCount(c, argv[1] as string, count, withPairs);
   }
   const z = getZset(c, argv[1] as string);
   if (z === null) return null;
