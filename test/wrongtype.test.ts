@@ -65,8 +65,8 @@ const FORMS: readonly Form[] = ['minimal', 'first', 'last'];
  */
 const UNFINISHED = new Set(['dump:stream']);
 
-/** Replies that are random or clocks on the right type. */
-const RANDOM = new Set(['spop', 'srandmember', 'hrandfield', 'zrandmember', 'object|idletime']);
+/** Replies that are random, clocks, or each server's own sizes (MEMORY USAGE) on the right type. */
+const RANDOM = new Set(['spop', 'srandmember', 'hrandfield', 'zrandmember', 'object|idletime', 'memory|usage']);
 
 const isError = (b: Buffer): boolean => b[0] === 0x2d;
 

@@ -13,6 +13,7 @@ import { geoCommands } from './geo.js';
 import { hashCommands } from './hash.js';
 import { hyperloglogCommands } from './hyperloglog.js';
 import { listBlockingCommands, listCommands } from './list.js';
+import { memoryCommands } from './memory.js';
 import { persistenceCommands } from './persistence.js';
 import { pubsubCommands } from './pubsub.js';
 import { serverCommands } from './server.js';
@@ -35,6 +36,7 @@ export const ALL_COMMANDS: readonly CommandSpec[] = [
   ...setCommands,
   ...sortedSetCommands,
   ...serverCommands,
+  ...memoryCommands,
   ...configCommands,
   ...aclCommands,
   ...hyperloglogCommands,

@@ -28,8 +28,9 @@ export function readObj<T extends DataObject>(db: Database, key: string, cls: Ob
   return v as T;
 }
 
-/** A value changed in place: tell the keyspace observer (WATCH, dirty counters). */
+/** A value changed in place: account its new size, tell the keyspace observer (WATCH, dirty counters). */
 export function touched(db: Database, key: string): void {
+  db.accountObject(key);
   db.observer.modified(db, key);
 }
 

@@ -138,6 +138,9 @@ export const SERVER_ERR = {
   wrongProtocolType: e(
     'ERR Wrong protocol type name. Please use one of the following: string|integer|double|bignum|null|array|set|map|attrib|push|verbatim|true|false',
   ),
+  debugReloadOptions: e('ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.'),
+  /** DEBUG RELOAD: the RDB file is missing or could not be loaded (the log says why). */
+  debugReloadFailed: e('ERR Error trying to load the RDB dump'),
 } as const;
 
 export const noLatencySamples = (event: string): ErrorReply =>
@@ -441,4 +444,6 @@ export const AOF_ERR = {
   rewriteFailed: e(
     "ERR Can't execute an AOF background rewriting. Please check the server logs for more information.",
   ),
+  /** writeCommandsGetDiskErrorMessage: writes refused while the last AOF write (or fsync) failed; `why` is strerror's text. */
+  writeError: (why: string): ErrorReply => e(`MISCONF Errors writing to the AOF file: ${why}`),
 } as const;

@@ -18,6 +18,7 @@ import { killBgsave } from '../persistence/bgsave.js';
 import { savePoints, saveSync } from '../persistence/snapshot.js';
 import { OK, type Reply, StatusReply } from '../protocol/reply.js';
 import { Database, type ExpireTime, NONE, type Slot } from '../store/database.js';
+import { lfuDecrAndReturn } from '../store/lfu.js';
 import { DataObject, typeOf, type Value } from '../store/value.js';
 import { idleSeconds, now } from '../util/clock.js';
 import { globMatch } from '../util/glob.js';
@@ -1048,26 +1049,12 @@ function objectIdletimeCommand(c: Client, argv: string[]): Reply {
   return idleSeconds(db.lruOf(slot));
 }
 
-/**
- * `LFUDecrAndReturn` over the slot's LFU data (Redis's layout: 16 bits of minutes,
- * 8 bits of logarithmic counter), which the store keeps in place of the LRU clock
- * under an LFU policy; the counter loses one per `lfu-decay-time` minutes idle.
- */
-export function lfuCounter(data: number, decayTime: number): number {
-  const ldt = data >>> 8;
-  const counter = data & 255;
-  const nowMin = Math.floor(Date.now() / 60000) & 65535;
-  const elapsed = nowMin >= ldt ? nowMin - ldt : 65535 - ldt + nowMin;
-  const periods = decayTime > 0 ? Math.floor(elapsed / decayTime) : 0;
-  return periods > counter ? 0 : counter - periods;
-}
-
 function objectFreqCommand(c: Client, argv: string[]): Reply {
   const db = c.db;
   const slot = lookupObject(db, argv[2] as string);
   if (slot === NONE) return null;
   if (!lfuPolicy(c)) throw GENERIC_ERR.lfuNotSelected;
-  return lfuCounter(db.lruOf(slot), Number(c.server.config.get<number | bigint>('lfu-decay-time')));
+  return lfuDecrAndReturn(db.lruOf(slot));
 }
 
 const OBJECT_HELP = [

@@ -8,14 +8,14 @@
 import { createHash } from 'node:crypto';
 import { machine, release, totalmem, type } from 'node:os';
 import { resolve } from 'node:path';
-import { getHeapStatistics } from 'node:v8';
 import { CLIENT_BLOCKED, CLIENT_MONITOR, CLIENT_MULTI, type Client } from '../core/client.js';
 import { type LatencyHistogram, type LatencySeries, latencyGraph } from '../core/latency.js';
-import { formatTimeval, netBytes, nowMicros, usedMemory } from '../core/metrics.js';
+import { formatTimeval, netBytes, nowMicros } from '../core/metrics.js';
 import type { Server } from '../core/server.js';
 import { REDIS_COMPAT_VERSION, VERSION } from '../core/version.js';
 import { aofInfoFields, aofSizeFields } from '../persistence/aof/info.js';
 import { bgsaveProgress } from '../persistence/bgsave.js';
+import { debugReload } from '../persistence/reload.js';
 import { persistenceOf, shutdownSave } from '../persistence/snapshot.js';
 import {
   BooleanReply,
@@ -32,8 +32,9 @@ import {
 import { type Database, NONE } from '../store/database.js';
 import { idleSeconds, lru } from '../util/clock.js';
 import { parseInt64Number } from '../util/number.js';
-import { ERR, noLatencySamples, SERVER_ERR, subcommandSyntax } from './errors.js';
+import { ERR, noLatencySamples, PERSIST_ERR, SERVER_ERR, subcommandSyntax } from './errors.js';
 import { helpReply } from './help.js';
+import { memoryOverhead } from './memory.js';
 import type { Command } from './registry.js';
 import type { CommandSpec } from './spec.js';
 
@@ -437,27 +438,21 @@ function clientsFields(server: Server): Field[] {
   ];
 }
 
+/** Milliseconds spent over maxmemory: in all (`total`) or in the current stretch. */
+function evictionExceeded(server: Server, total: boolean): number {
+  const m = server.memory;
+  const current = m.evictionExceededSince === 0 ? 0 : performance.now() - m.evictionExceededSince;
+  return total ? m.totalEvictionExceededMs + current : current;
+}
+
 function memoryFields(server: Server): Field[] {
-  const mu = process.memoryUsage();
-  const metrics = server.metrics;
-  const used = metrics.trackMemory(usedMemory(mu));
-  const peak = metrics.peakMemory;
-  const startup = metrics.startupMemory;
-  let clientsMem = 0;
-  for (const c of server.clients.values()) {
-    const [input, output] = clientBuffers(c);
-    clientsMem += input + output;
-  }
-  const overhead = startup + clientsMem;
-  const dataset = Math.max(0, used - overhead);
-  const netUsage = used > startup ? used - startup : 1;
+  const memory = server.memory;
+  // The numbers MEMORY STATS shows (Redis's INFO reads getMemoryOverheadData too).
   // V8's heap stands in for the allocator: allocated = live objects, active =
   // heap pages committed, resident = heap pages in RAM; off-heap Buffers added to each.
-  const heap = getHeapStatistics();
-  const allocated = heap.used_heap_size + mu.external;
-  const active = heap.total_heap_size + mu.external;
-  const resident = heap.total_physical_size + mu.external;
-  const rss = mu.rss;
+  const m = memoryOverhead(server);
+  const { used, peak, startup, overhead, dataset, netUsage, allocated, active, resident, rss } = m;
+  const clientsMem = m.clientsNormal;
   const total = totalmem();
   const maxmemory = Number(server.config.get('maxmemory'));
   return [
@@ -512,7 +507,7 @@ function memoryFields(server: Server): Field[] {
     ['mem_allocator', `v8-${process.versions.v8}`],
     ['active_defrag_running', 0],
     ['lazyfree_pending_objects', 0],
-    ['lazyfreed_objects', 0],
+    ['lazyfreed_objects', memory.lazyfreedObjects],
   ];
 }
 
@@ -581,10 +576,10 @@ function statsFields(server: Server): Field[] {
     ['expired_stale_perc', fixed2(s.expiredStalePerc * 100)],
     ['expired_time_cap_reached_count', s.expiredTimeCapReached],
     ['expire_cycle_cpu_milliseconds', Math.floor(s.expireCycleMs)],
-    ['evicted_keys', 0],
-    ['evicted_clients', 0],
-    ['total_eviction_exceeded_time', 0],
-    ['current_eviction_exceeded_time', 0],
+    ['evicted_keys', server.memory.evictedKeys],
+    ['evicted_clients', server.memory.evictedClients],
+    ['total_eviction_exceeded_time', Math.floor(evictionExceeded(server, true))],
+    ['current_eviction_exceeded_time', Math.floor(evictionExceeded(server, false))],
     ['keyspace_hits', hits],
     ['keyspace_misses', misses],
     ['pubsub_channels', server.pubsub.channels.size],
@@ -924,6 +919,7 @@ function debugCommand(c: Client, argv: string[]): Reply {
   if (sub === 'object' && argc === 3) return debugObject(c, arg);
   if (sub === 'populate' && argc >= 3 && argc <= 5) return debugPopulate(c, argv);
   if (sub === 'protocol' && argc === 3) return debugProtocol(c, arg);
+  if (sub === 'reload') return debugReloadCommand(c, argv);
   if (sub === 'error' && argc === 3) {
     // Sent as is: Redis does not count it in the error statistics either.
     return new RawReply(`-${arg.replace(/[\r\n]/g, ' ')}\r\n`);
@@ -961,6 +957,19 @@ function debugHelp(): Reply {
     '    Reply with a test value of the specified type. <type> can be: string,',
     '    integer, double, bignum, null, array, set, map, attrib, push, verbatim,',
     '    true, false.',
+    'RELOAD [option ...]',
+    '    Save the RDB on disk and reload it back to memory. Valid <option> values:',
+    '    * MERGE: conflicting keys will be loaded from RDB.',
+    '    * NOFLUSH: the existing database will not be removed before load, but',
+    '      conflicting keys will generate an exception and kill the server.',
+    '    * NOSAVE: the database will be loaded from an existing RDB file.',
+    '    Examples:',
+    '    * DEBUG RELOAD: verify that the server is able to persist, flush and reload',
+    '      the database.',
+    '    * DEBUG RELOAD NOSAVE: replace the current database with the contents of an',
+    '      existing RDB file.',
+    '    * DEBUG RELOAD NOSAVE NOFLUSH MERGE: add the contents of an existing RDB',
+    '      file to the database.',
     'SET-ACTIVE-EXPIRE <0|1>',
     '    Setting it to 0 disables expiring keys in background when they are not',
     '    accessed (otherwise the Redis behavior). Setting it to 1 reenables back the',
@@ -968,6 +977,24 @@ function debugHelp(): Reply {
     'SLEEP <seconds>',
     '    Stop the server for <seconds>. Decimals allowed.',
   ]);
+}
+
+/** DEBUG RELOAD [MERGE] [NOFLUSH] [NOSAVE]: every option is checked before anything is done. */
+function debugReloadCommand(c: Client, argv: string[]): Reply {
+  let save = true;
+  let flush = true;
+  let merge = false;
+  for (let j = 2; j < argv.length; j++) {
+    const opt = (argv[j] as string).toLowerCase();
+    if (opt === 'merge') merge = true;
+    else if (opt === 'noflush') flush = false;
+    else if (opt === 'nosave') save = false;
+    else return SERVER_ERR.debugReloadOptions;
+  }
+  const failed = debugReload(c.server, { save, flush, merge });
+  if (failed === 'save') return PERSIST_ERR.saveFailed;
+  if (failed === 'load') return SERVER_ERR.debugReloadFailed;
+  return OK;
 }
 
 const sleepCell = new Int32Array(new SharedArrayBuffer(4));

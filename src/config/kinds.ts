@@ -664,6 +664,7 @@ const STRERROR: Record<string, string> = {
   ENAMETOOLONG: 'File name too long',
   EROFS: 'Read-only file system',
   ENOSPC: 'No space left on device',
+  EFBIG: 'File too large',
   EISDIR: 'Is a directory',
   EEXIST: 'File exists',
   EIO: 'Input/output error',

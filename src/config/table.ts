@@ -15,6 +15,7 @@ import type { Server } from '../core/server.js';
 import { allowFromKind } from '../net/allow.js';
 import { runAsKind } from '../security/privilege.js';
 import { type UserNetworkTable, userAllowFromKind } from '../security/user-networks.js';
+import { lfuSettings } from '../store/lfu.js';
 import { limitsOf } from '../store/types/limits.js';
 import {
   type BufferLimits,
@@ -785,7 +786,11 @@ export const DIRECTIVES: readonly Directive<unknown>[] = [
     name: 'maxmemory',
     kind: memory('ulonglong', 0n, ULLONG_MAX),
     default: 0,
-    doc: 'Memory limit for the dataset (0: none); past it, maxmemory-policy applies.',
+    apply: (server, v) => {
+      server.memory.maxmemory = Number(v);
+      server.memory.warnIfBelowUsage();
+    },
+    doc: 'Memory limit (0: none): used_memory (dataset, clients, start-up heap) past it triggers maxmemory-policy.',
   }),
   directive({
     name: 'maxmemory-policy',
@@ -800,18 +805,25 @@ export const DIRECTIVES: readonly Directive<unknown>[] = [
       'noeviction',
     ]),
     default: 'noeviction',
+    apply: (server, v) => server.memory.setPolicy(v as string),
     doc: 'What to evict when maxmemory is reached (noeviction: refuse writes with OOM).',
   }),
   directive({
     name: 'maxmemory-samples',
     kind: int(1n, INT_MAX),
     default: 5,
+    apply: (server, v) => {
+      server.memory.samples = Number(v);
+    },
     doc: 'Keys sampled per eviction.',
   }),
   directive({
     name: 'maxmemory-eviction-tenacity',
     kind: int(0n, 100n),
     default: 10,
+    apply: (server, v) => {
+      server.memory.tenacity = Number(v);
+    },
     doc: 'How long one eviction pass may run (0-100).',
   }),
   directive({
@@ -1258,6 +1270,7 @@ export const DIRECTIVES: readonly Directive<unknown>[] = [
     name: 'maxmemory-clients',
     kind: numeric({ ctype: 'ssize_t', min: -100n, max: SSIZE_MAX, memory: true, percent: true }),
     default: 0,
+    apply: (server, v) => server.memory.setClientsLimit(Number(v)),
     doc: 'Evict clients when their buffers together use more than this (bytes, or a percentage of maxmemory; 0: no limit).',
   }),
   directive<Int>({
@@ -1287,13 +1300,19 @@ export const DIRECTIVES: readonly Directive<unknown>[] = [
     name: 'lfu-log-factor',
     kind: int(0n, INT_MAX),
     default: 10,
+    apply: (_server, v) => {
+      lfuSettings.logFactor = Number(v);
+    },
     doc: 'Logarithmic factor of the LFU access counter.',
   }),
   directive({
     name: 'lfu-decay-time',
     kind: int(0n, INT_MAX),
     default: 1,
-    doc: 'Minutes after which the LFU counter is halved.',
+    apply: (_server, v) => {
+      lfuSettings.decayTime = Number(v);
+    },
+    doc: 'Minutes of idleness per decrement of the LFU access counter.',
   }),
 
   // ---- ACTIVE DEFRAGMENTATION

@@ -26,6 +26,7 @@ import {
 } from '../commands/errors.js';
 import {
   CMD_ADMIN,
+  CMD_DENYOOM,
   CMD_FAST,
   CMD_NO_AUTH,
   CMD_NO_MULTI,
@@ -49,6 +50,7 @@ import {
   CLIENT_PUBSUB,
   type Client,
 } from './client.js';
+import { EVICT_FAIL } from './memory.js';
 import { discardTransaction, flagTransaction, queueCommand } from './multi.js';
 import { allowedInPubsubContext } from './pubsub.js';
 import type { Server } from './server.js';
@@ -104,11 +106,15 @@ export function execute(server: Server, c: Client, argv: string[]): void {
   }
   // 5. ACL: a user with every permission (the default user) costs one flag test.
   if (!c.aclUser.unrestricted && aclRefused(server, c, cmd, argv)) return;
-  // 6. (Issue 8: the OOM and loading checks go here, before the pause; reject()
-  // flags a transaction. For EXEC, Redis judges denyoom on the queued commands
-  // too: c.multi.flags.)
-  // MISCONF: writes (and PING, as Redis) refused while the last background save failed.
-  if (!server.persistence.lastBgsaveOk && refusedByDiskError(server, c, cmd, argv)) return;
+  // 6. maxmemory: client eviction, then key eviction, then the OOM refusal.
+  if (server.memory.active && oomRefused(server, c, cmd, argv, inMulti)) return;
+  // MISCONF: writes (and PING, as Redis) refused while the last background save,
+  // or the last AOF write or fsync, failed. No error: two field loads.
+  if (
+    (!server.persistence.lastBgsaveOk || !server.aof.lastWriteOk) &&
+    refusedByDiskError(server, c, cmd, argv)
+  )
+    return;
   // Pub/sub context: a subscribed RESP2 client may only (un)subscribe, PING, QUIT and RESET.
   if ((c.flags & CLIENT_PUBSUB) !== 0 && c.resp === 2 && !allowedInPubsubContext(cmd)) {
     reject(server, c, cmd, pubsubContext(cmd.fullName), argv);
@@ -156,6 +162,28 @@ function refusedByDiskError(server: Server, c: Client, cmd: Command, argv: strin
   reject(server, c, cmd, err, argv);
   return true;
 }
+
+/**
+ * Gate 6 (processCommand's maxmemory block): evict what must be evicted; when
+ * nothing more can be, refuse denyoom commands (EXEC too when a queued command
+ * is one) and, inside MULTI, anything but EXEC, DISCARD, QUIT and RESET
+ * (queueing would grow memory without bound). A client evicted by
+ * maxmemory-clients gets no reply.
+ */
+function oomRefused(server: Server, c: Client, cmd: Command, argv: string[], inMulti: boolean): boolean {
+  const result = server.memory.beforeCommand(c);
+  if ((c.flags & CLIENT_CLOSE_ASAP) !== 0) return true;
+  if (result !== EVICT_FAIL) return false;
+  const denyoom =
+    (cmd.flags & CMD_DENYOOM) !== 0 ||
+    (cmd.fullName === 'exec' && ((c.multi?.flags ?? 0) & CMD_DENYOOM) !== 0) ||
+    (inMulti && !OOM_EXEMPT_IN_MULTI.has(cmd.fullName));
+  if (!denyoom) return false;
+  reject(server, c, cmd, ERR.oom, argv);
+  return true;
+}
+
+const OOM_EXEMPT_IN_MULTI: ReadonlySet<string> = new Set(['exec', 'discard', 'quit', 'reset']);
 
 /** Gate 5 for a restricted user: refuse (NOPERM, ACL LOG) if the ACL check denies. */
 function aclRefused(server: Server, c: Client, cmd: Command, argv: string[]): boolean {

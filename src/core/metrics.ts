@@ -33,11 +33,6 @@ export class InstantaneousMetric {
   }
 }
 
-/** Memory Redoubt uses for data and buffers: the V8 heap in use plus off-heap Buffers. */
-export function usedMemory(mu: NodeJS.MemoryUsage = process.memoryUsage()): number {
-  return mu.heapUsed + mu.external;
-}
-
 /** Bytes read from and written to client sockets since start, closed connections included. */
 export function netBytes(server: Server): [input: number, output: number] {
   let input = server.stats.netInputBytes;
@@ -54,9 +49,8 @@ export class ServerMetrics {
   ops = new InstantaneousMetric();
   netInput = new InstantaneousMetric();
   netOutput = new InstantaneousMetric();
-  /** Memory in use when the server was created (INFO `used_memory_startup`). */
-  readonly startupMemory = usedMemory();
-  peakMemory = this.startupMemory;
+  /** The highest used_memory seen (INFO `used_memory_peak`). */
+  peakMemory = 0;
 
   /** CONFIG RESETSTAT: rates start again from zero counters, the peak from now (Redis's resetServerStats). */
   reset(): void {
@@ -79,7 +73,7 @@ export class ServerMetrics {
     const [input, output] = netBytes(server);
     this.netInput.sample(input, now);
     this.netOutput.sample(output, now);
-    this.trackMemory(usedMemory());
+    this.trackMemory(server.memory.used());
   }
 }
 

@@ -34,6 +34,7 @@ import { CLIENT_BLOCKED, CLIENT_CLOSE_ASAP, CLIENT_PUBSUB, CLIENT_UNIX_SOCKET, C
 import { execute } from './dispatcher.js';
 import { LatencyMonitor } from './latency.js';
 import type { Logger } from './logger.js';
+import { ServerMemory } from './memory.js';
 import { formatTimeval, nowMicros, ServerMetrics } from './metrics.js';
 import { Transactions } from './multi.js';
 import { NOTIFY, publishKeyspaceEvent } from './notify.js';
@@ -107,6 +108,8 @@ export class Server {
   readonly acl: Acl;
   /** Audit log, AUTH throttle, user-allow-from, start-up warnings (src/security). */
   readonly security: Security;
+  /** used_memory, maxmemory, key and client eviction (src/core/memory.ts). */
+  readonly memory: ServerMemory;
   readonly dbs: Database[];
   readonly clients = new Map<number, Client>();
   readonly monitors = new Set<Client>();
@@ -180,6 +183,7 @@ export class Server {
     this.network = new Network(this, options.ephemeralPort === true);
     this.acl = new Acl(this);
     this.security = new Security(this);
+    this.memory = new ServerMemory(this);
     this.observer = {
       expired: (db, key) => {
         this.stats.expiredKeys++;
@@ -252,6 +256,7 @@ export class Server {
   resetStats(): void {
     const { startTime, dirty } = this.stats;
     this.stats = { ...newStats(), startTime, dirty };
+    this.memory.resetStats();
     for (const cmd of this.commands.all()) {
       const stats = cmd.stats as unknown as Record<string, number>;
       for (const k of Object.keys(stats)) stats[k] = 0;
@@ -541,6 +546,10 @@ export class Server {
     this.cronLoops++;
     persistenceCron(this);
     this.aof.cron();
+    if (this.memory.active) {
+      this.memory.measureClients();
+      this.memory.evictClients();
+    }
     const timeout = this.config.get<number>('timeout');
     if (timeout > 0) {
       for (const c of this.clients.values()) {

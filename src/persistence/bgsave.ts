@@ -108,16 +108,20 @@ export function persistenceCron(server: Server): void {
 }
 
 /**
- * writeCommandsDeniedByDiskError for RDB: the MISCONF error while the last
+ * writeCommandsDeniedByDiskError: the RDB MISCONF error while the last
  * background save failed, save points are set and stop-writes-on-bgsave-error
- * is on; undefined when writes may go on. The dispatcher asks only when the
- * last save failed.
+ * is on; else the AOF one while the AOF is on and its last write or fsync
+ * failed (./aof/aof.ts); undefined when writes may go on. The dispatcher asks
+ * only when one of them failed.
  */
 export function diskErrorRefusal(server: Server): ErrorReply | undefined {
-  if (persistenceOf(server).lastBgsaveOk) return undefined;
-  if (!server.config.get<boolean>('stop-writes-on-bgsave-error')) return undefined;
-  if (savePoints(server).length === 0) return undefined;
-  return PERSIST_ERR.misconf;
+  if (
+    !persistenceOf(server).lastBgsaveOk &&
+    server.config.get<boolean>('stop-writes-on-bgsave-error') &&
+    savePoints(server).length !== 0
+  )
+    return PERSIST_ERR.misconf;
+  return server.aof.writeRefusal();
 }
 
 /** rdb_bgsave_in_progress and the current_* fields of INFO persistence. */

@@ -6,11 +6,11 @@
  */
 import { resolve } from 'node:path';
 import type { SavePoint } from '../config/kinds.js';
-import { usedMemory } from '../core/metrics.js';
 import type { Server } from '../core/server.js';
 import { Database } from '../store/database.js';
 import { limitsOf } from '../store/types/limits.js';
 import { AtomicFileWriter } from './atomic-file.js';
+import { auxFieldLogger, logLoadDone } from './load-log.js';
 import type { EncodeOptions } from './rdb/encode-value.js';
 import { RdbError } from './rdb/format.js';
 import { type LoadResult, loadRdb } from './rdb/loader.js';
@@ -80,7 +80,7 @@ export function snapshotOptions(server: Server): SnapshotOptions {
     checksum: server.config.get<boolean>('rdbchecksum'),
     evictionInfo: evictionInfo(server),
     lfuDecayTime: server.config.num('lfu-decay-time'),
-    usedMemory: usedMemory(),
+    usedMemory: server.memory.used(),
   };
 }
 
@@ -166,26 +166,25 @@ const errText = (err: unknown): string => (err instanceof Error ? err.message : 
 export class RdbLoadError extends Error {}
 
 /**
- * Load `dir`/`dbfilename` at start-up when it exists: into fresh databases,
- * swapped in only when the whole file loaded. Progress is logged for large
- * files; a corrupt or truncated file throws RdbLoadError (the server refuses
- * to start) naming the offset and reason.
+ * rdbLoad: the RDB file at `path` into fresh databases (the caller swaps or
+ * merges them in), logging what Redis logs meanwhile (its aux fields,
+ * progress for large files, the key counts). Undefined when the file does
+ * not exist; otherwise what the loader throws (RdbError: corrupt or
+ * truncated; an Error with a code: the file could not be read).
  */
-export function loadAtStartup(server: Server): LoadResult | undefined {
-  const path = rdbPath(server);
+export function loadRdbFile(server: Server, path: string): LoadResult | undefined {
   let src: FileSource;
   try {
     src = new FileSource(path);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new RdbLoadError(`Fatal error loading the DB (${path}): ${errText(err)}. Exiting.`);
+    throw err;
   }
   const log = server.logger;
-  const started = performance.now();
   const size = src.size;
   const step = Math.max(1024, server.config.num('loading-process-events-interval-bytes'));
   let lastKeys = 0;
-  let lastTime = started;
+  let lastTime = performance.now();
   let result: LoadResult;
   try {
     result = loadRdb(src, {
@@ -194,6 +193,7 @@ export function loadAtStartup(server: Server): LoadResult | undefined {
       verifyChecksum: server.config.get<boolean>('rdbchecksum'),
       evictionInfo: evictionInfo(server),
       dropExpired: true,
+      observer: auxFieldLogger(log),
       progressBytes: size >= 16 * step ? Math.max(step, Math.floor(size / 20)) : Number.MAX_SAFE_INTEGER,
       onProgress: (offset, keys) => {
         const t = performance.now();
@@ -209,22 +209,36 @@ export function loadAtStartup(server: Server): LoadResult | undefined {
           'The RDB file holds function libraries: skipped (Redoubt has no functions).',
         ),
     });
+  } finally {
+    src.close();
+  }
+  const state = persistenceOf(server);
+  state.lastLoadKeysLoaded = result.keysLoaded;
+  state.lastLoadKeysExpired = result.keysExpired;
+  logLoadDone(log, result);
+  return result;
+}
+
+/**
+ * Load `dir`/`dbfilename` at start-up when it exists, swapped in only when
+ * the whole file loaded. A corrupt or truncated file throws RdbLoadError (the
+ * server refuses to start) naming the offset and reason.
+ */
+export function loadAtStartup(server: Server): LoadResult | undefined {
+  const path = rdbPath(server);
+  const started = performance.now();
+  let result: LoadResult | undefined;
+  try {
+    result = loadRdbFile(server, path);
   } catch (err) {
     if (err instanceof RdbError)
       throw new RdbLoadError(
         `Bad RDB file ${path}: ${err.reason} at offset ${err.offset}. Refusing to start.`,
       );
     throw new RdbLoadError(`Fatal error loading the DB (${path}): ${errText(err)}. Exiting.`);
-  } finally {
-    src.close();
   }
+  if (result === undefined) return undefined;
   for (const db of server.dbs) db.swapWith(result.dbs.get(db.id) ?? new Database(db.id));
-  const state = persistenceOf(server);
-  state.lastLoadKeysLoaded = result.keysLoaded;
-  state.lastLoadKeysExpired = result.keysExpired;
-  if (result.emptyKeysSkipped > 0)
-    log.notice(`Done loading RDB, ${result.emptyKeysSkipped} empty keys skipped.`);
-  log.notice(`Done loading RDB, keys loaded: ${result.keysLoaded}, keys expired: ${result.keysExpired}.`);
-  log.notice(`DB loaded from disk: ${((performance.now() - started) / 1000).toFixed(3)} seconds`);
+  server.logger.notice(`DB loaded from disk: ${((performance.now() - started) / 1000).toFixed(3)} seconds`);
   return result;
 }

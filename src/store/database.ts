@@ -1,9 +1,18 @@
 import { constants } from 'node:buffer';
 import { ERR } from '../commands/errors.js';
-import { lru, now } from '../util/clock.js';
+import { idleSeconds, lru, now } from '../util/clock.js';
 import { randomInt } from '../util/random.js';
-import { ARENA_MAX, ByteArena } from './arena.js';
+import { ARENA_MAX, ByteArena, chunkSize } from './arena.js';
 import { KeyIndex } from './key-index.js';
+import { lfuInit, lfuTouch } from './lfu.js';
+import {
+  accountedBytes,
+  HEAP_NUMBER,
+  MAP_ENTRY,
+  MEMCACHE_BYTES,
+  PUSHED_SLOT,
+  stringBytes,
+} from './memory.js';
 import { DataObject, type Value } from './value.js';
 
 /** meta layout per slot: bits 0-23 LRU clock (or LFU data), bits 24+ flags. */
@@ -24,6 +33,11 @@ export const F_EMBSTR = 1 << 28;
 
 /** An absolute expiry in ms: a bigint only beyond 2^53, so PEXPIREAT up to LLONG_MAX is kept exactly. */
 export type ExpireTime = number | bigint;
+
+/** The clock bits of a key given a new value: now under LRU, unchanged under LFU. */
+function freshClock(meta: number): number {
+  return Database.lfu ? meta & LRU_MASK : lru();
+}
 
 /** A slot index into the keyspace arrays; NONE when a key is absent. */
 export type Slot = number;
@@ -64,6 +78,8 @@ const META = 0;
 const LEN = 1;
 /** arena handle / 8, as an unsigned 32-bit value. */
 const H8 = 2;
+/** An object value's accounted bytes / 8, unsigned (see accountObject). */
+const OBJ8 = 3;
 /** Slot cell contents when not in the arena: a standalone Buffer (big string) or an object. */
 type Cell = Buffer | DataObject;
 
@@ -94,15 +110,23 @@ export class Database {
   private expires = new Map<string, ExpireTime>();
   private arena = new ByteArena();
   private bigBytes = 0;
+  /** Accounted bytes of the object values (the sum of their OBJ8 fields * 8). */
+  private objectBytes = 0;
+  /** Heap bytes of the key strings. */
+  private keyBytes = 0;
   observer: KeyspaceObserver = NO_OBSERVER;
   /** Set by the dispatcher for CLIENT NO-TOUCH clients. */
   static noTouch = false;
+  /** An LFU maxmemory-policy is set: the clock bits hold LFU data (see lfu.ts). */
+  static lfu = false;
   /** Set by the dispatcher while a read-only command runs: lookups count hits and misses. */
   static countStats = false;
   /** Loading the AOF: nothing expires (as Redis's keyIsExpired while loading), so commands replay as they ran. */
   static loading = false;
   hits = 0;
   misses = 0;
+  /** Cursor of volatile-key sampling when TTLs are sparse (sampleKeys). */
+  private sampleCursor: Iterator<string> | null = null;
   /** Cursor state for the active expiry cycle. */
   private expireCursor: Iterator<[string, ExpireTime]> | null = null;
 
@@ -119,6 +143,56 @@ export class Database {
   /** Bytes held by string values (arena chunks and big-string buffers). */
   get stringBytes(): number {
     return this.arena.used + this.bigBytes;
+  }
+
+  /**
+   * What the database costs (used_memory_dataset and the per-db overhead of
+   * MEMORY STATS): keys, slot records, the index, TTLs, string bytes and the
+   * accounted object values. Kept up to date by every write, read in O(1).
+   */
+  get memoryBytes(): number {
+    return this.overheadBytes + this.keyBytes + this.stringBytes + this.objectBytes;
+  }
+
+  /**
+   * The keyspace's own structures (Redis's dict overhead): per-slot records and
+   * arrays, the index, the TTL map. Key strings count in the dataset, as Redis's sds keys.
+   */
+  get overheadBytes(): number {
+    return (
+      this.rec.byteLength +
+      this.index.byteLength +
+      (this.keyAt.length * 2 + this.free.length) * PUSHED_SLOT +
+      this.expires.size * (MAP_ENTRY + HEAP_NUMBER)
+    );
+  }
+
+  /** The TTL map's share of overheadBytes (MEMORY STATS overhead.hashtable.expires). */
+  get expiresOverheadBytes(): number {
+    return this.expires.size * (MAP_ENTRY + HEAP_NUMBER);
+  }
+
+  /** Accounted bytes of the value at a slot (MEMORY USAGE, eviction): exact for strings. */
+  valueBytesAt(slot: Slot, samples: number): number {
+    const cell = this.cellAt[slot];
+    if (cell instanceof DataObject) return cell.memoryUsage(samples) + MEMCACHE_BYTES;
+    if ((this.meta(slot) & F_ARENA) !== 0) return chunkSize(this.len(slot));
+    return cell instanceof Buffer ? cell.length : 0;
+  }
+
+  /**
+   * A collection value changed in place: bring its accounted size up to date
+   * (amortised O(1), see accountedBytes). Strings are accounted as they are stored.
+   */
+  accountObject(key: string): void {
+    const slot = this.index.get(key);
+    if (slot === undefined) return;
+    const cell = this.cellAt[slot];
+    if (!(cell instanceof DataObject)) return;
+    const i = slot * STRIDE + OBJ8;
+    const units = Math.ceil(accountedBytes(cell) / 8);
+    this.objectBytes += (units - ((this.rec[i] as number) >>> 0)) * 8;
+    this.rec[i] = units;
   }
 
   private meta(slot: Slot): number {
@@ -153,7 +227,8 @@ export class Database {
       return NONE;
     }
     if (Database.countStats) this.hits++;
-    if (!Database.noTouch) this.rec[i] = (meta & ~LRU_MASK) | lru();
+    if (!Database.noTouch)
+      this.rec[i] = (meta & ~LRU_MASK) | (Database.lfu ? lfuTouch(meta & LRU_MASK) : lru());
     return slot;
   }
 
@@ -369,6 +444,11 @@ export class Database {
       this.insert(key, value, raw ? F_RAW : 0);
       this.observer.modified(this, key);
     } else {
+      // Redis's setKey looks the key up for writing first: under LFU that is an access.
+      if (Database.lfu && !Database.noTouch) {
+        const meta = this.meta(slot);
+        this.setMeta(slot, (meta & ~LRU_MASK) | lfuTouch(meta & LRU_MASK));
+      }
       this.setAt(slot, value, keepTtl, raw);
     }
   }
@@ -380,7 +460,8 @@ export class Database {
   setAt(slot: Slot, value: Value, keepTtl = false, raw = false): void {
     const key = this.keyAt[slot] as string;
     let meta = this.store(slot, value);
-    meta = (meta & ~(LRU_MASK | F_RAW | F_UNSHARED | F_EMBSTR)) | lru() | (raw ? F_RAW : 0);
+    // A new value: a fresh LRU stamp; under LFU the key keeps its counter (Redis's dbSetValue).
+    meta = (meta & ~(LRU_MASK | F_RAW | F_UNSHARED | F_EMBSTR)) | freshClock(meta) | (raw ? F_RAW : 0);
     if (!keepTtl && (meta & F_EXPIRE) !== 0) {
       this.expires.delete(key);
       meta &= ~F_EXPIRE;
@@ -429,7 +510,8 @@ export class Database {
     } else {
       this.store(slot, this.readString(slot) + suffix);
     }
-    this.setMeta(slot, (this.meta(slot) & ~(LRU_MASK | F_UNSHARED)) | lru() | F_RAW);
+    const m = this.meta(slot);
+    this.setMeta(slot, (m & ~(LRU_MASK | F_UNSHARED)) | freshClock(m) | F_RAW);
     this.observer.modified(this, key);
     return total;
   }
@@ -452,6 +534,9 @@ export class Database {
       const meta = this.releaseString(slot);
       this.cellAt[slot] = value;
       this.rec[i] = meta;
+      const units = Math.ceil(accountedBytes(value) / 8);
+      this.rec[i + OBJ8] = units;
+      this.objectBytes += units * 8;
       return meta;
     }
     const len = value.length;
@@ -494,6 +579,10 @@ export class Database {
     } else {
       const cell = this.cellAt[slot];
       if (cell instanceof Buffer) this.bigBytes -= cell.length;
+      else if (cell !== undefined) {
+        this.objectBytes -= ((this.rec[i + OBJ8] as number) >>> 0) * 8;
+        this.rec[i + OBJ8] = 0;
+      }
       this.cellAt[slot] = undefined;
     }
     this.rec[i + LEN] = 0;
@@ -517,11 +606,28 @@ export class Database {
     const i = slot * STRIDE;
     this.rec[i] = 0;
     this.rec[i + LEN] = 0;
+    this.rec[i + OBJ8] = 0;
+    this.keyBytes += stringBytes(key.length);
     const meta = this.store(slot, value);
-    this.rec[i] = meta | lru() | flags;
+    this.rec[i] = meta | (Database.lfu ? lfuInit() : lru()) | flags;
     this.index.add(key, slot);
     this.observer.created?.(this, key);
     return slot;
+  }
+
+  /** Delete a stored key for eviction, expired or not (Redis's dbSyncDelete); false when absent. */
+  evictKey(key: string): boolean {
+    const slot = this.index.get(key);
+    if (slot === undefined) return false;
+    this.remove(key, slot);
+    this.observer.modified(this, key);
+    return true;
+  }
+
+  /** The object value at a slot, undefined for a string. */
+  valueObjectAt(slot: Slot): DataObject | undefined {
+    const cell = this.cellAt[slot];
+    return cell instanceof DataObject ? cell : undefined;
   }
 
   /** Delete a key; true if it existed (expired keys count as absent). */
@@ -536,6 +642,7 @@ export class Database {
 
   private remove(key: string, slot: Slot): void {
     this.index.delete(key);
+    this.keyBytes -= stringBytes(key.length);
     if ((this.meta(slot) & F_EXPIRE) !== 0) this.expires.delete(key);
     this.releaseString(slot);
     this.keyAt[slot] = undefined;
@@ -553,7 +660,10 @@ export class Database {
     this.expires = new Map();
     this.arena = new ByteArena();
     this.bigBytes = 0;
+    this.objectBytes = 0;
+    this.keyBytes = 0;
     this.expireCursor = null;
+    this.sampleCursor = null;
   }
 
   // ---- expiry ----
@@ -602,6 +712,7 @@ export class Database {
     // The slot keeps its storage; only the key that names it changes.
     this.index.delete(from);
     if ((this.meta(slot) & F_EXPIRE) !== 0) this.expires.delete(from);
+    this.keyBytes += stringBytes(to.length) - stringBytes(from.length);
     this.keyAt[slot] = to;
     this.index.add(to, slot);
     this.observer.created?.(this, to);
@@ -650,6 +761,57 @@ export class Database {
       if (this.keyAt[slot] !== undefined) return slot;
     }
     return NONE;
+  }
+
+  /**
+   * Up to `count` distinct random stored keys (with a TTL when `volatile`), as
+   * eviction samples them (Redis's dictGetSomeKeys: expired keys included, no
+   * side effect). Volatile keys are probed among all slots while they are at
+   * least an eighth of the keyspace, and otherwise read from a cursor that walks
+   * the TTL map round and round.
+   */
+  sampleKeys(count: number, volatile: boolean, out: string[]): void {
+    out.length = 0;
+    const total = volatile ? this.expires.size : this.index.size;
+    if (total === 0) return;
+    if (total <= count) {
+      if (volatile) for (const k of this.expires.keys()) out.push(k);
+      else for (const k of this.keyAt) if (k !== undefined) out.push(k);
+      return;
+    }
+    if (!volatile || total * 8 >= this.index.size) {
+      const n = this.keyAt.length;
+      for (let tries = 0; out.length < count && tries < count * 32; tries++) {
+        const slot = randomInt(n);
+        const key = this.keyAt[slot];
+        if (key === undefined || (volatile && (this.meta(slot) & F_EXPIRE) === 0)) continue;
+        if (!out.includes(key)) out.push(key);
+      }
+      if (out.length !== 0) return;
+    }
+    let it = this.sampleCursor ?? this.expires.keys();
+    for (let k = 0; out.length < count && k < count * 2; k++) {
+      let r = it.next();
+      if (r.done) {
+        it = this.expires.keys();
+        r = it.next();
+        if (r.done) break;
+      }
+      if (!out.includes(r.value)) out.push(r.value);
+    }
+    this.sampleCursor = it;
+  }
+
+  /** Idle milliseconds of a stored key by its LRU stamp (eviction), 0 when absent. */
+  idleMs(key: string): number {
+    const slot = this.index.get(key);
+    return slot === undefined ? 0 : idleSeconds(this.meta(slot) & LRU_MASK) * 1000;
+  }
+
+  /** The 24 clock bits (LRU stamp or LFU data) of a stored key, -1 when absent. */
+  clockOf(key: string): number {
+    const slot = this.index.get(key);
+    return slot === undefined ? -1 : this.meta(slot) & LRU_MASK;
   }
 
   /** The slot of a stored key, expired or not, with no side effect (persistence); NONE when absent. */
@@ -746,8 +908,8 @@ export class Database {
   }
 
   private contents() {
-    const { index, keyAt, cellAt, rec, free, expires, arena, bigBytes } = this;
-    return { index, keyAt, cellAt, rec, free, expires, arena, bigBytes };
+    const { index, keyAt, cellAt, rec, free, expires, arena, bigBytes, objectBytes, keyBytes } = this;
+    return { index, keyAt, cellAt, rec, free, expires, arena, bigBytes, objectBytes, keyBytes };
   }
 
   private adopt(c: ReturnType<Database['contents']>): void {
@@ -759,7 +921,10 @@ export class Database {
     this.expires = c.expires;
     this.arena = c.arena;
     this.bigBytes = c.bigBytes;
+    this.objectBytes = c.objectBytes;
+    this.keyBytes = c.keyBytes;
     this.expireCursor = null;
+    this.sampleCursor = null;
   }
 
   /**

@@ -18,6 +18,11 @@ export class KeyIndex {
   /** `keys[slot]` is the key stored at a slot (owned by the database). */
   constructor(private readonly keys: readonly (string | undefined)[]) {}
 
+  /** Bytes of the table (MEMORY STATS, used_memory). */
+  get byteLength(): number {
+    return this.tab.byteLength;
+  }
+
   get(key: string): number | undefined {
     const i = this.bucketOf(key);
     return i === -1 ? undefined : (this.tab[2 * i + 1] as number) - 1;

@@ -5,10 +5,21 @@
  * each such write is O(1) rather than a copy. Every other type is an object
  * extending `DataObject`.
  */
+import type { MemCache } from './memory.js';
+
 export type TypeName = 'string' | 'list' | 'set' | 'zset' | 'hash' | 'stream';
 
 export abstract class DataObject {
   abstract readonly type: Exclude<TypeName, 'string'>;
+  /** The write path's last memory estimate (see accountedBytes in memory.ts). */
+  memCache: MemCache | undefined = undefined;
+  /** Element count (fields, members, entries): what memory estimates scale with. */
+  abstract elements(): number;
+  /**
+   * Estimated heap bytes of the value (structure and elements, not its key),
+   * element sizes read from `samples` elements spread over it (0: all).
+   */
+  abstract memoryUsage(samples: number): number;
   /** OBJECT ENCODING name, matching Redis's for the same contents. */
   abstract encoding(): string;
   /** A deep copy (COPY). */

@@ -23,14 +23,19 @@ import {
   existsSync,
   fdatasync,
   fdatasyncSync,
+  fstatSync,
+  ftruncateSync,
   renameSync,
   statSync,
   unlinkSync,
   writeSync,
 } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { AOF_ERR } from '../../commands/errors.js';
+import { strerror } from '../../config/kinds.js';
 import type { Client } from '../../core/client.js';
 import type { Server } from '../../core/server.js';
+import type { ErrorReply } from '../../protocol/reply.js';
 import { ensurePrivateDir, fsyncDir, openPrivateAppend, writeFileAtomic } from '../../security/files.js';
 import { AtomicFileWriter } from '../atomic-file.js';
 import { AsyncAtomicFile } from '../file-sink.js';
@@ -51,6 +56,9 @@ interface RewriteJob {
 }
 
 const errText = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+
+/** AOF_WRITE_LOG_ERROR_RATE: a failing write is logged at most once in this long. */
+const WRITE_ERROR_LOG_RATE_MS = 30_000;
 
 /** RESP of one command, as catAppendOnlyGenericCommand (arguments are latin1 byte strings). */
 export function commandResp(argv: readonly string[]): string {
@@ -78,7 +86,19 @@ export class Aof implements PropagationSink {
   /** aof_current_size / aof_base_size (after the last rewrite or load). */
   currentSize = 0;
   baseSize = 0;
+  /**
+   * aof_last_write_status: false while the last write or fsync failed (writes
+   * are then refused with MISCONF). Kept by `updateStatus`; a plain field
+   * because the dispatcher tests it on every command.
+   */
   lastWriteOk = true;
+  /** strerror of the failed write (aof_last_write_errno) and of the failed fsync (aof_bio_fsync_errno). */
+  private writeError: string | undefined;
+  private fsyncError: string | undefined;
+  /** When a write error was last logged (Redis's rate limit). */
+  private lastWriteErrorLog = 0;
+  /** appendfsync always failed: the server is being stopped (see `fatal`). */
+  private exiting = false;
   lastRewriteOk = true;
   rewrites = 0;
   rewriteFailures = 0;
@@ -91,8 +111,6 @@ export class Aof implements PropagationSink {
   timestamps = false;
   /** Set once the server started (before, `appendonly` is only read at start-up). */
   live = false;
-  /** The last write error, for the log once. */
-  private writeErrorLogged = false;
 
   constructor(private readonly server: Server) {}
 
@@ -163,7 +181,7 @@ export class Aof implements PropagationSink {
     const waiting = this.waiting;
     this.waiting = [];
     // Under `always` a reply must mean "on disk": when the write or fsync failed,
-    // the connections are closed unanswered instead (Redis exits in that case).
+    // the connections are closed unanswered instead, and the server exits (`fatal`).
     const unsafe = !this.lastWriteOk && this.config.get<string>('appendfsync') === 'always';
     this.releasing = true;
     try {
@@ -181,22 +199,20 @@ export class Aof implements PropagationSink {
     const fd = this.fd;
     if (fd === null || this.buf.length === 0) return;
     const data = Buffer.from(this.buf, 'latin1');
-    this.buf = '';
     let off = 0;
     try {
       while (off < data.length) off += writeSync(fd, data, off, data.length - off);
     } catch (err) {
-      // Keep what was not written; the next flush retries (Redis keeps aof_buf too).
-      this.buf = data.latin1Slice(off, data.length) + this.buf;
-      this.currentSize += off;
-      this.writeFailed(err);
+      // The buffer stays (less what could not be undone): the cron retries it.
+      this.writeFailed(err, fd, off, data.length);
       return;
     }
+    this.buf = '';
     this.currentSize += data.length;
-    if (!this.lastWriteOk) {
+    if (this.writeError !== undefined) {
       this.server.logger.warning('AOF write error looks solved, Redis can write again.');
-      this.lastWriteOk = true;
-      this.writeErrorLogged = false;
+      this.writeError = undefined;
+      this.updateStatus();
     }
     this.unsynced = true;
     const policy = this.config.get<string>('appendfsync');
@@ -204,12 +220,82 @@ export class Aof implements PropagationSink {
     else if (policy === 'everysec' && Date.now() - this.lastFsync >= 1000) this.fsyncInBackground();
   }
 
-  private writeFailed(err: unknown): void {
-    this.lastWriteOk = false;
-    if (!this.writeErrorLogged) {
-      this.server.logger.warning(`Error writing to the AOF file: ${errText(err)}`);
-      this.writeErrorLogged = true;
+  /**
+   * flushAppendOnlyFile's error path. A short write is cut off again, so the
+   * file still ends on a whole command and the retry writes the buffer whole
+   * (Redis reports a short write as ENOSPC); if the cut fails, the written
+   * part leaves the buffer instead. Until a retry succeeds, writes are
+   * refused (MISCONF, `writeRefusal`).
+   */
+  private writeFailed(err: unknown, fd: number, written: number, expected: number): void {
+    const log = this.server.logger;
+    const now = Date.now();
+    const canLog = now - this.lastWriteErrorLog > WRITE_ERROR_LOG_RATE_MS;
+    if (canLog) this.lastWriteErrorLog = now;
+    if (written === 0) {
+      this.writeError = strerror(err);
+      if (canLog) log.warning(`Error writing to the AOF file: ${this.writeError}`);
+    } else {
+      this.writeError = strerror({ code: 'ENOSPC' });
+      if (canLog)
+        log.warning(`Short write while writing to the AOF file: (nwritten=${written}, expected=${expected})`);
+      try {
+        ftruncateSync(fd, fstatSync(fd).size - written);
+      } catch (e) {
+        if (canLog)
+          log.warning(
+            `Could not remove short write from the append-only file.  Redis may refuse to load the AOF the next time it starts.  ftruncate: ${strerror(e)}`,
+          );
+        this.buf = this.buf.slice(written);
+        this.currentSize += written;
+      }
     }
+    this.updateStatus();
+    if (this.config.get<string>('appendfsync') === 'always')
+      this.fatal("Can't recover from AOF write error when the AOF fsync policy is 'always'. Exiting...");
+  }
+
+  /** A failed fdatasync (aof_bio_fsync_status): writes are refused until one succeeds. */
+  private fsyncFailed(err: unknown): void {
+    if (this.fsyncError === undefined)
+      this.server.logger.warning(`Fail to fsync the AOF file: ${strerror(err)}`);
+    this.fsyncError = strerror(err);
+    this.unsynced = true;
+    this.updateStatus();
+  }
+
+  private fsyncSucceeded(): void {
+    if (this.fsyncError === undefined) return;
+    this.fsyncError = undefined;
+    this.updateStatus();
+  }
+
+  private updateStatus(): void {
+    this.lastWriteOk = this.writeError === undefined && this.fsyncError === undefined;
+  }
+
+  /**
+   * writeCommandsDeniedByDiskError's AOF part: the MISCONF refusal while the
+   * AOF is on and its last write (else its last fsync) failed.
+   */
+  writeRefusal(): ErrorReply | undefined {
+    if (this.lastWriteOk || this.state === 'off') return undefined;
+    return AOF_ERR.writeError(this.writeError ?? this.fsyncError ?? '');
+  }
+
+  /**
+   * appendfsync always after a failed write or fsync: the dataset already
+   * holds commands that are not on disk, and nothing can take them back, so
+   * any later reply (a read's included) could show data a crash would lose.
+   * Redis exits(1) here; so does Redoubt: the server stops at once, the
+   * replies held for this turn unsent (the CLI exits with status 1; an
+   * embedding application sees its server closed).
+   */
+  private fatal(message: string): void {
+    if (this.exiting) return;
+    this.exiting = true;
+    this.server.logger.warning(message);
+    void this.server.close().then(() => this.server.onShutdown?.(1));
   }
 
   private fsyncNow(): void {
@@ -218,8 +304,13 @@ export class Aof implements PropagationSink {
       fdatasyncSync(this.fd);
       this.unsynced = false;
       this.lastFsync = Date.now();
+      this.fsyncSucceeded();
     } catch (err) {
-      this.writeFailed(err);
+      this.fsyncError = strerror(err);
+      this.updateStatus();
+      this.fatal(
+        `Can't persist AOF for fsync error when the AOF fsync policy is 'always': ${this.fsyncError}. Exiting...`,
+      );
     }
   }
 
@@ -232,10 +323,8 @@ export class Aof implements PropagationSink {
     this.lastFsync = Date.now();
     fdatasync(fd, (err) => {
       this.fsyncInFlight = false;
-      if (err !== null) {
-        this.unsynced = true;
-        this.writeFailed(err);
-      }
+      if (err !== null) this.fsyncFailed(err);
+      else this.fsyncSucceeded();
       if (this.closeAfterFsync === fd) {
         this.closeAfterFsync = null;
         closeQuietly(fd);
@@ -251,7 +340,11 @@ export class Aof implements PropagationSink {
     }
     if (this.state !== 'on') return;
     this.flush();
-    if (this.config.get<string>('appendfsync') === 'everysec' && Date.now() - this.lastFsync >= 1000)
+    // A failed fsync is retried whatever the policy: it is what makes the AOF writable again.
+    if (
+      this.fsyncError !== undefined ||
+      (this.config.get<string>('appendfsync') === 'everysec' && Date.now() - this.lastFsync >= 1000)
+    )
       this.fsyncInBackground();
     const perc = this.config.num('auto-aof-rewrite-percentage');
     const minSize = this.config.num('auto-aof-rewrite-min-size');
@@ -286,14 +379,17 @@ export class Aof implements PropagationSink {
     const old = this.fd;
     this.fd = fd;
     if (old === null) return;
+    let synced = true;
     try {
       fdatasyncSync(old);
     } catch (err) {
-      this.writeFailed(err);
+      synced = false;
+      this.fsyncFailed(err);
     }
     if (this.fsyncInFlight) this.closeAfterFsync = old;
     else closeQuietly(old);
-    this.unsynced = false;
+    // After a failure the next fsync (of the new file) is what clears the error.
+    if (synced) this.unsynced = false;
   }
 
   /**
@@ -339,7 +435,7 @@ export class Aof implements PropagationSink {
     if (incr === undefined) {
       incr = m.newIncr();
       log.notice(`Creating AOF incr file ${incr.name} on server start`);
-    }
+    } else log.notice(`Opening AOF incr file ${incr.name} on server start`);
     this.openIncr(incr);
     this.persistManifest(m);
     this.manifest = m;
@@ -492,6 +588,13 @@ export class Aof implements PropagationSink {
   /** CONFIG SET appendonly yes (startAppendOnly): a rewrite creates the base, then recording starts. */
   start(): void {
     if (this.state === 'on') return;
+    // The new AOF starts from a base of the dataset: an old error no longer matters.
+    const log = this.server.logger;
+    if (this.fsyncError !== undefined) log.warning('AOF reopen, just ignore the AOF fsync error in bio job');
+    if (this.writeError !== undefined) log.warning('AOF reopen, just ignore the last error.');
+    this.fsyncError = undefined;
+    this.writeError = undefined;
+    this.updateStatus();
     if (!this.rewrite()) throw new Error('Unable to turn on AOF. Check server logs.');
   }
 
@@ -502,6 +605,9 @@ export class Aof implements PropagationSink {
     this.server.propagation.sink = null;
     this.flush();
     this.switchFd(null);
+    // What could not be written is dropped, as Redis frees aof_buf: a later
+    // CONFIG SET appendonly yes writes a base that already holds it.
+    this.buf = '';
     this.state = 'off';
     this.server.logger.notice('Calling fsync() on the AOF file.');
   }

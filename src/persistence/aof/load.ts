@@ -16,6 +16,7 @@ import type { Server } from '../../core/server.js';
 import { Database } from '../../store/database.js';
 import { limitsOf } from '../../store/types/limits.js';
 import { freeze, unfreeze } from '../../util/clock.js';
+import { auxFieldLogger, logLoadDone } from '../load-log.js';
 import { RdbError } from '../rdb/format.js';
 import { loadRdb } from '../rdb/loader.js';
 import { FileSource } from '../rdb/reader.js';
@@ -92,11 +93,14 @@ class AofLoader {
     let from = 0;
     if (startsWithRdb(path)) from = this.loadPreamble(path, f);
     const reader = new AofReader(path, from);
+    const empty = reader.size === 0;
     try {
       this.replay(reader, f, last);
     } finally {
       reader.close();
     }
+    // An empty file is skipped without a word (loadSingleAppendOnlyFile's AOF_EMPTY).
+    if (empty) return;
     const kind = f.type === 'b' ? 'base' : 'incr';
     this.log.notice(
       `DB loaded from ${kind} file ${f.name}: ${((performance.now() - started) / 1000).toFixed(3)} seconds`,
@@ -106,7 +110,11 @@ class AofLoader {
   /** An RDB base (or an old AOF's preamble): loaded into fresh databases; returns where commands may follow. */
   private loadPreamble(path: string, f: AofFile): number {
     const server = this.server;
-    this.log.notice('Reading RDB base file on AOF loading...');
+    // An old single-file AOF (upgraded: the base keeps its name) has a "preamble" and a "tail".
+    const oldStyle = f.name === server.config.get<string>('appendfilename');
+    this.log.notice(
+      oldStyle ? 'Reading RDB preamble from AOF file...' : 'Reading RDB base file on AOF loading...',
+    );
     const src = new FileSource(path);
     try {
       const result = loadRdb(src, {
@@ -116,10 +124,12 @@ class AofLoader {
         evictionInfo: evictionInfo(server),
         // An AOF keeps expired keys: the commands after it may touch them.
         dropExpired: false,
+        observer: auxFieldLogger(this.log),
       });
       for (const db of server.dbs) db.swapWith(result.dbs.get(db.id) ?? new Database(db.id));
       this.keysAtStart = result.keysLoaded;
-      this.log.notice('Reading the remaining AOF tail...');
+      logLoadDone(this.log, result);
+      if (oldStyle) this.log.notice('Reading the remaining AOF tail...');
       return src.offset;
     } catch (err) {
       if (err instanceof RdbError)

@@ -5,9 +5,10 @@
  * database at once (SAVE, `writeDatabase`) or a few keys per event-loop turn
  * (BGSAVE), handing each chunk to its sink as it fills.
  */
-import { lfuCounter } from '../../commands/generic.js';
+
 import { REDIS_COMPAT_VERSION } from '../../core/version.js';
 import type { Database, ExpireTime } from '../../store/database.js';
+import { lfuDecrAndReturn } from '../../store/lfu.js';
 import type { Value } from '../../store/value.js';
 import { idleSeconds } from '../../util/clock.js';
 import { type EncodeOptions, rdbTypeOf, writeObject } from './encode-value.js';
@@ -82,7 +83,7 @@ export class RdbSerializer {
       w.len(idleSeconds(lruStamp));
     } else if (this.opts.evictionInfo === 'lfu') {
       w.byte(OP.FREQ);
-      w.byte(lfuCounter(lruStamp, this.opts.lfuDecayTime));
+      w.byte(lfuDecrAndReturn(lruStamp, this.opts.lfuDecayTime));
     }
     w.byte(rdbTypeOf(value));
     w.string(key);

@@ -8,6 +8,7 @@
  * hash-max-listpack-value or the hash has more than hash-max-listpack-entries
  * fields (Redis never converts back).
  */
+import { OBJECT_HEADER, PTR, stringBytes } from '../memory.js';
 import { DataObject } from '../value.js';
 import type { EncodingLimits } from './limits.js';
 import { ScanDict } from './scan-dict.js';
@@ -23,6 +24,14 @@ export class HashObject extends DataObject {
 
   encoding(): string {
     return this.listpack ? 'listpack' : 'hashtable';
+  }
+
+  elements(): number {
+    return this.dict.size;
+  }
+
+  memoryUsage(samples: number): number {
+    return OBJECT_HEADER + 4 * PTR + this.dict.memoryUsage(samples, (v) => stringBytes(v.length));
   }
 
   clone(): HashObject {

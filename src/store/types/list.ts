@@ -7,6 +7,7 @@
  * lists came in 7.2), so `encoding()` does too; list-max-listpack-size only
  * sizes quicklist nodes, which nothing observable depends on.
  */
+import { ARRAY_HEADER, OBJECT_HEADER, PTR, sampledSum, stringBytes } from '../memory.js';
 import { DataObject } from '../value.js';
 
 const MIN_CAPACITY = 8;
@@ -24,6 +25,15 @@ export class ListObject extends DataObject {
 
   encoding(): string {
     return 'quicklist';
+  }
+
+  elements(): number {
+    return this.len;
+  }
+
+  memoryUsage(samples: number): number {
+    const elements = sampledSum(this.len, this.len, samples, (i) => stringBytes(this.at(i).length));
+    return OBJECT_HEADER + 6 * PTR + ARRAY_HEADER + this.buf.length * PTR + elements;
   }
 
   clone(): ListObject {

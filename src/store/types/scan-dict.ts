@@ -15,7 +15,11 @@
  * Iteration is in insertion order, which is also the order of Redis's listpack
  * (an update keeps its position), so small hashes reply in Redis's order.
  */
+import { mapBytes, OBJECT_HEADER, PTR, pushedArrayBytes, sampledSum, stringBytes } from '../memory.js';
+
 const MIN_HOLES_TO_COMPACT = 16;
+/** The dict object with its fields, measured (scripts/calibrate-memory.mjs). */
+const SCANDICT_BASE = OBJECT_HEADER + 7 * PTR + 96;
 
 export class ScanDict<V> {
   private ks: (string | undefined)[] = [];
@@ -28,6 +32,21 @@ export class ScanDict<V> {
 
   get size(): number {
     return this.index.size;
+  }
+
+  /**
+   * Estimated heap bytes: three parallel arrays and the Map index, plus each
+   * element's key string and `valueBytes` of its value (sampled, see sampledSum).
+   */
+  memoryUsage(samples: number, valueBytes: (v: V) => number): number {
+    const end = this.ks.length;
+    const ks = this.ks;
+    const vs = this.vs;
+    const elements = sampledSum(end, this.index.size, samples, (i) => {
+      const k = ks[i];
+      return k === undefined ? -1 : stringBytes(k.length) + valueBytes(vs[i] as V);
+    });
+    return SCANDICT_BASE + 3 * pushedArrayBytes(end) + mapBytes(this.index.size) + elements;
   }
 
   /** One past the last position (positions with holes included), for raw iteration with `keyAt`. */

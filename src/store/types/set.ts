@@ -11,6 +11,7 @@
  * it grows too large, never back (except where Redis rebuilds a set: SPOP).
  */
 import { parseInt64 } from '../../util/number.js';
+import { OBJECT_HEADER, PTR, pushedArrayBytes, sampledSum, stringBytes } from '../memory.js';
 import { DataObject } from '../value.js';
 import type { EncodingLimits } from './limits.js';
 import { ScanDict } from './scan-dict.js';
@@ -55,6 +56,20 @@ export class SetObject extends DataObject {
 
   encoding(): string {
     return this.ints !== null ? 'intset' : 'hashtable';
+  }
+
+  elements(): number {
+    return this.size;
+  }
+
+  memoryUsage(samples: number): number {
+    const ints = this.ints;
+    if (ints === null)
+      return OBJECT_HEADER + 4 * PTR + (this.dict as ScanDict<true>).memoryUsage(samples, () => 0);
+    const members = sampledSum(ints.length, ints.length, samples, (i) =>
+      stringBytes((ints[i] as string).length),
+    );
+    return OBJECT_HEADER + 4 * PTR + pushedArrayBytes(ints.length) + members;
   }
 
   clone(): SetObject {

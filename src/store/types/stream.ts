@@ -24,6 +24,17 @@
  * and consumers (`seenTime`, `pel`). A loader rebuilds a value with
  * `loadNode`, `createGroup`, `createConsumer` and `addPending`.
  */
+import {
+  ARRAY_HEADER,
+  BIGINT_128,
+  MAP_ENTRY,
+  mapBytes,
+  OBJECT_HEADER,
+  PTR,
+  pushedArrayBytes,
+  sampledSum,
+  stringBytes,
+} from '../memory.js';
 import { DataObject } from '../value.js';
 
 /** `ms << 64 | seq`. */
@@ -291,6 +302,36 @@ export interface TrimArgs {
   readonly limit: number;
 }
 
+/** The stream object with its fields and IDs (boxed 128-bit), measured. */
+const STREAM_BASE = OBJECT_HEADER + 11 * PTR + 4 * BIGINT_128 + 48;
+/** A consumer group with its Map, PEL and counters, empty. */
+const GROUP_BYTES = 320;
+/** A consumer with its empty PEL. */
+const CONSUMER_BYTES = 200;
+/** A pending entry in the group's PEL: Map entry, ID slot, entry object, boxed ID. */
+const PENDING_BYTES = MAP_ENTRY + PTR + OBJECT_HEADER + 3 * PTR + BIGINT_128;
+/** Per entry beyond its strings: the entry object, its boxed 128-bit ID, its fields array and slot. */
+const ENTRY_BYTES = OBJECT_HEADER + 3 * PTR + BIGINT_128 + ARRAY_HEADER + PTR;
+
+/**
+ * A node's heap bytes: its entries (object, ID, fields array: ENTRY_BYTES) and
+ * their strings; `bytes` (the listpack size) counts each string's bytes plus a
+ * small header, so the strings' own heap headers are added per field.
+ */
+function nodeBytes(n: StreamNode): number {
+  const fieldsPerEntry = n.masterFields.length * 2;
+  const entries = n.entries.length;
+  return (
+    OBJECT_HEADER +
+    5 * PTR +
+    pushedArrayBytes(entries) +
+    ARRAY_HEADER +
+    n.masterFields.length * PTR +
+    entries * (ENTRY_BYTES + fieldsPerEntry * (PTR + 20)) +
+    n.bytes
+  );
+}
+
 export class StreamObject extends DataObject {
   readonly type = 'stream' as const;
   nodes: StreamNode[] = [];
@@ -310,6 +351,26 @@ export class StreamObject extends DataObject {
 
   encoding(): string {
     return 'stream';
+  }
+
+  elements(): number {
+    return this.length;
+  }
+
+  /**
+   * Nodes (sampled, each estimated from its listpack size, which already counts
+   * every field and value byte) plus consumer groups with their PELs.
+   */
+  memoryUsage(samples: number): number {
+    const nodes = this.nodes;
+    let bytes = STREAM_BASE + pushedArrayBytes(nodes.length) + mapBytes(this.groups.size);
+    bytes += sampledSum(nodes.length, nodes.length, samples, (i) => nodeBytes(nodes[i] as StreamNode));
+    for (const [name, g] of this.groups) {
+      bytes += MAP_ENTRY + stringBytes(name.length) + GROUP_BYTES + g.pel.size * PENDING_BYTES;
+      for (const c of g.consumers.values())
+        bytes += MAP_ENTRY + stringBytes(c.name.length) + CONSUMER_BYTES + c.pel.size * (MAP_ENTRY + PTR);
+    }
+    return bytes;
   }
 
   clone(): StreamObject {

@@ -7,10 +7,18 @@
  * zset-max-listpack-entries members or a member longer than
  * zset-max-listpack-value bytes, and only the STORE commands convert back.
  */
+import { numberBytes, OBJECT_HEADER, PTR, pushedArrayBytes } from '../memory.js';
 import { DataObject } from '../value.js';
 import type { EncodingLimits } from './limits.js';
 import { ScanDict } from './scan-dict.js';
 import { ZTree } from './ztree.js';
+
+/** Bytes per member in the tree's leaves and inner nodes (measured). */
+const ZTREE_ELEMENT = 48;
+/** The ZTree object with its search-path arrays. */
+const ZTREE_BASE = OBJECT_HEADER + 7 * PTR + 2 * pushedArrayBytes(1);
+/** A leaf object without its arrays. */
+const ZTREE_LEAF = OBJECT_HEADER + 4 * PTR;
 
 export class ZSetObject extends DataObject {
   readonly type = 'zset' as const;
@@ -32,6 +40,21 @@ export class ZSetObject extends DataObject {
 
   encoding(): string {
     return this.listpack ? 'listpack' : 'skiplist';
+  }
+
+  elements(): number {
+    return this.tree.length;
+  }
+
+  /**
+   * The dict holds the member strings (the tree shares them) and boxed scores;
+   * the tree a score (unboxed) and a pointer per member: one leaf up to 64
+   * members, then leaves of 16-64 and inner nodes, ZTREE_ELEMENT bytes a member.
+   */
+  memoryUsage(samples: number): number {
+    const n = this.tree.length;
+    const tree = ZTREE_BASE + (n <= 64 ? ZTREE_LEAF + 2 * pushedArrayBytes(n) : n * ZTREE_ELEMENT);
+    return OBJECT_HEADER + 5 * PTR + tree + this.dict.memoryUsage(samples, numberBytes);
   }
 
   clone(): ZSetObject {
