@@ -24,6 +24,10 @@
  * BGSAVE (BENCH_BGSAVE=1): scripts/bench-bgsave.mjs after everything else
  * (BGSAVE of BENCH_BGSAVE_KEYS keys while a client writes, next to Redis).
  *
+ * Eviction suite (`evict`, on by default): SET and GET over 1 M random keys with
+ * maxmemory at start-up usage + BENCH_EVICT_MB (32) and allkeys-lru, so the
+ * servers evict continuously; evicted keys, used_memory and RSS reported.
+ *
  * AOF suite (BENCH_AOF=1, or `aof` in BENCH_SUITES): SET at each pipeline depth
  * against a second pair of servers with `appendonly yes` and `appendfsync
  * everysec` (data directories in a temporary directory), same method.
@@ -123,6 +127,10 @@ function rssBytes(pid) {
 }
 
 function benchmark(port, test, pipeline, requests) {
+  return benchmarkWith(port, test, pipeline, requests, KEYSPACE);
+}
+
+function benchmarkWith(port, test, pipeline, requests, keyspace) {
   const args = [
     '-h',
     '127.0.0.1',
@@ -137,7 +145,7 @@ function benchmark(port, test, pipeline, requests) {
     '-d',
     String(VALUE_SIZE),
     '-r',
-    String(KEYSPACE),
+    String(keyspace),
     '--csv',
     ...(COMMANDS[test] ?? ['-t', test]),
   ];
@@ -255,6 +263,114 @@ async function measureMemory(work) {
 }
 
 const AOF_BENCH = env.BENCH_AOF === '1' || (env.BENCH_SUITES ?? '').split(',').includes('aof');
+const EVICT_BENCH = !env.BENCH_TESTS && (env.BENCH_SUITES ?? 'core,types,evict').split(',').includes('evict');
+/** The eviction suite's budget above each server's start-up used_memory, and its keyspace. */
+const EVICT_BUDGET = Number(env.BENCH_EVICT_MB ?? 32) * 1024 * 1024;
+const EVICT_KEYSPACE = 1000000;
+
+function infoNumber(port, section, name) {
+  const m = new RegExp(`^${name}:(\\d+)`, 'm').exec(redisCli(port, 'INFO', section));
+  return m ? Number(m[1]) : Number.NaN;
+}
+
+/**
+ * The eviction suite: SET and GET over 1 M random keys of VALUE_SIZE bytes
+ * (about 1 GB) into `maxmemory` = start-up used_memory + EVICT_BUDGET with
+ * allkeys-lru, so every write past the first few seconds evicts; same on both
+ * servers, same method as the other suites.
+ */
+async function evictBench(work, results) {
+  const ports = [await freePort(), await freePort()];
+  const base = [
+    '--bind',
+    '127.0.0.1',
+    '--save',
+    '',
+    '--appendonly',
+    'no',
+    '--maxmemory-policy',
+    'allkeys-lru',
+  ];
+  const servers = [
+    await startServer(
+      'redoubt',
+      join(ROOT, 'bin', 'redoubt-server'),
+      ['--port', String(ports[0]), ...base, ...ALLOW_ROOT],
+      ports[0],
+    ),
+    await startServer(
+      'redis',
+      'redis-server',
+      ['--port', String(ports[1]), ...base, '--dir', work],
+      ports[1],
+    ),
+  ];
+  const summary = {};
+  const bench = (s, test, p, n) => {
+    const before = cpuTicks(s.pid);
+    const rps = benchmarkWith(s.port, test, p, n, EVICT_KEYSPACE);
+    return { rps, cpuUsPerReq: (((cpuTicks(s.pid) - before) / CLK_TCK) * 1e6) / n };
+  };
+  try {
+    for (const s of servers) {
+      const limit = infoNumber(s.port, 'memory', 'used_memory') + EVICT_BUDGET;
+      redisCli(s.port, 'CONFIG', 'SET', 'maxmemory', String(limit));
+      s.maxmemory = limit;
+      // Fill to the limit (and warm Redoubt up) before measuring.
+      benchmarkWith(s.port, 'set', 16, N_P16 / 2, EVICT_KEYSPACE);
+    }
+    for (const p of PIPELINES) {
+      for (const test of ['set', 'get']) {
+        const n = p === 1 ? N_P1 : N_P16;
+        const runs = { redoubt: [], redis: [] };
+        for (let r = 0; r < ROUNDS; r++) {
+          runs.redoubt.push(bench(servers[0], test, p, n));
+          runs.redis.push(bench(servers[1], test, p, n));
+        }
+        const row = {
+          suite: 'evict',
+          test: test.toUpperCase(),
+          pipeline: p,
+          redoubtRps: median(runs.redoubt.map((x) => x.rps)),
+          redisRps: median(runs.redis.map((x) => x.rps)),
+          redoubtCpuUs: median(runs.redoubt.map((x) => x.cpuUsPerReq)),
+          redisCpuUs: median(runs.redis.map((x) => x.cpuUsPerReq)),
+        };
+        row.ratio = row.redoubtRps / row.redisRps;
+        row.cpuRatio = row.redoubtCpuUs / row.redisCpuUs;
+        results.push(row);
+        summary[`evict ${row.test} P${p}`] = {
+          medianRatio: row.ratio,
+          minRatio: row.ratio,
+          medianCpuRatio: row.cpuRatio,
+        };
+        console.log(
+          `evict ${row.test.padEnd(4)} P${String(p).padEnd(3)} redoubt ${fmtN(row.redoubtRps).padStart(9)} rps  redis ${fmtN(row.redisRps).padStart(9)} rps  ratio ${row.ratio.toFixed(2)}   cpu/req redoubt ${row.redoubtCpuUs.toFixed(2)} us  redis ${row.redisCpuUs.toFixed(2)} us  (x${row.cpuRatio.toFixed(2)})`,
+        );
+      }
+    }
+    for (const s of servers) {
+      const used = infoNumber(s.port, 'memory', 'used_memory');
+      const evicted = infoNumber(s.port, 'stats', 'evicted_keys');
+      summary[`evict ${s.name}`] = {
+        evictedKeys: evicted,
+        usedMemory: used,
+        maxmemory: s.maxmemory,
+        rss: rssBytes(s.pid),
+      };
+      console.log(
+        `evict ${s.name.padEnd(7)} evicted ${fmtN(evicted)} keys; used_memory ${(used / 1048576).toFixed(1)} MB of maxmemory ${(s.maxmemory / 1048576).toFixed(1)} MB; RSS ${(rssBytes(s.pid) / 1048576).toFixed(1)} MB`,
+      );
+    }
+  } finally {
+    for (const s of servers) {
+      try {
+        process.kill(s.pid, 'SIGKILL');
+      } catch {}
+    }
+  }
+  return summary;
+}
 
 /** SET with appendonly yes + appendfsync everysec on both servers (the AOF suite). */
 async function aofBench(work, results) {
@@ -382,6 +498,7 @@ async function main() {
       }
     }
     if (env.BENCH_SKIP_MEMORY !== '1') summary.memory = await measureMemory(work);
+    if (EVICT_BENCH && env.BENCH_ONLY_MEMORY !== '1') Object.assign(summary, await evictBench(work, results));
     if (AOF_BENCH) Object.assign(summary, await aofBench(work, results));
     if (env.BENCH_JSON) {
       mkdirSync(dirname(env.BENCH_JSON), { recursive: true });

@@ -66,7 +66,14 @@ const FORMS: readonly Form[] = ['minimal', 'first', 'last'];
 const UNFINISHED = new Set(['dump:stream']);
 
 /** Replies that are random, clocks, or each server's own sizes (MEMORY USAGE) on the right type. */
-const RANDOM = new Set(['spop', 'srandmember', 'hrandfield', 'zrandmember', 'object|idletime', 'memory|usage']);
+const RANDOM = new Set([
+  'spop',
+  'srandmember',
+  'hrandfield',
+  'zrandmember',
+  'object|idletime',
+  'memory|usage',
+]);
 
 const isError = (b: Buffer): boolean => b[0] === 0x2d;
 
