@@ -432,3 +432,28 @@ describe('memory stays near the limit', () => {
     await r.config('SET', 'maxmemory', '0');
   });
 });
+
+describe('lazy freeing', () => {
+  it('UNLINK of a big value counts in lazyfreed_objects, a small one does not, as Redis', async () => {
+    for (const side of sides) {
+      const r = side.r;
+      await r.config('SET', 'maxmemory', '0');
+      await r.flushall();
+      await r.config('RESETSTAT');
+      // A hashtable (over hash-max-listpack-entries) is freed in the background; a listpack is one allocation.
+      await r.hset('big', Object.fromEntries(Array.from({ length: 1000 }, (_, i) => [`f${i}`, 'v'])));
+      await r.hset('small', Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`f${i}`, 'v'])));
+      assert.equal(await r.unlink('big', 'small'), 2);
+      // Redis frees in a background thread and counts when it is done.
+      const deadline = Date.now() + 3000;
+      let n = 0;
+      while (Date.now() < deadline) {
+        n = field(await r.info('memory'), 'lazyfreed_objects');
+        if (n >= 1) break;
+        await new Promise((res) => setTimeout(res, 20));
+      }
+      assert.equal(n, 1, side.name);
+      assert.equal(field(await r.info('memory'), 'lazyfree_pending_objects'), 0);
+    }
+  });
+});

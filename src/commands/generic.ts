@@ -12,6 +12,7 @@
  */
 
 import type { Client } from '../core/client.js';
+import { freeEffort, LAZYFREE_THRESHOLD } from '../core/memory.js';
 import { keyspaceEvent, NOTIFY } from '../core/notify.js';
 import { rewriteCommand } from '../persistence/aof/propagation.js';
 import { killBgsave } from '../persistence/bgsave.js';
@@ -657,21 +658,39 @@ function lookupRead(db: Database, key: string): Slot {
 
 // ---- DEL, UNLINK, EXISTS, TYPE, TOUCH ----
 
-function delCommand(c: Client, argv: string[]): Reply {
+function delGeneric(c: Client, argv: string[], lazy: boolean): Reply {
   const db = c.db;
   let n = 0;
   for (let i = 1; i < argv.length; i++) {
-    if (db.delete(argv[i] as string)) {
+    const key = argv[i] as string;
+    if (lazy) countLazyFree(c, db, key);
+    if (db.delete(key)) {
       n++;
-      keyspaceEvent(c, NOTIFY.GENERIC, 'del', argv[i] as string);
+      keyspaceEvent(c, NOTIFY.GENERIC, 'del', key);
     }
   }
   return n;
 }
 
-/** Freeing happens in the JS garbage collector either way, so UNLINK is DEL. */
+/**
+ * Redis's dbAsyncDelete hands values bigger than LAZYFREE_THRESHOLD elements to
+ * its free thread and counts them (INFO lazyfreed_objects). Redoubt drops every
+ * value in O(1) and leaves it to the garbage collector, so only the count is kept.
+ */
+function countLazyFree(c: Client, db: Database, key: string): void {
+  const slot = db.slotOf(key);
+  if (slot === NONE) return;
+  const v = db.valueObjectAt(slot);
+  if (v !== undefined && freeEffort(v) > LAZYFREE_THRESHOLD) c.server.memory.lazyfreedObjects++;
+}
+
+function delCommand(c: Client, argv: string[]): Reply {
+  return delGeneric(c, argv, c.server.config.get<boolean>('lazyfree-lazy-user-del'));
+}
+
+/** Freeing never blocks in Redoubt, so UNLINK is DEL (counted as a lazy free, as Redis). */
 function unlinkCommand(c: Client, argv: string[]): Reply {
-  return delCommand(c, argv);
+  return delGeneric(c, argv, true);
 }
 
 function existsCommand(c: Client, argv: string[]): Reply {

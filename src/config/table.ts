@@ -98,7 +98,14 @@ const CLUSTER = 'Redoubt is a single node: there is no cluster mode.';
 const TLS_OUTGOING = 'Redoubt makes no outgoing TLS connections (replication, cluster bus).';
 const ALLOCATOR = 'Memory is managed by the V8 garbage collector, not jemalloc.';
 const ONE_THREAD = 'Redoubt runs on one thread: there are no I/O, background or child threads to tune.';
-const LAZYFREE = 'Deletion is done by the garbage collector; there is no background free thread.';
+/**
+ * Freeing a value never blocks the event loop in Redoubt: a deleted value is
+ * dropped in O(1) and V8's collector reclaims it incrementally, off the main
+ * thread where it can; what the lazyfree directives still choose is Redis's
+ * visible part: UNLINK rather than DEL in the AOF, and lazyfreed_objects.
+ */
+const LAZYFREE =
+  'Free values without blocking (always the case in Redoubt); records UNLINK instead of DEL in the AOF.';
 const NO_PROC_TITLE = 'Redoubt does not change its process title.';
 const NO_SYSLOG = 'Redoubt logs to logfile or standard output only.';
 
@@ -834,11 +841,11 @@ export const DIRECTIVES: readonly Directive<unknown>[] = [
   }),
 
   // ---- LAZY FREEING
-  directive({ name: 'lazyfree-lazy-eviction', kind: bool, default: false, noEffect: LAZYFREE }),
-  directive({ name: 'lazyfree-lazy-expire', kind: bool, default: false, noEffect: LAZYFREE }),
-  directive({ name: 'lazyfree-lazy-server-del', kind: bool, default: false, noEffect: LAZYFREE }),
-  directive({ name: 'lazyfree-lazy-user-del', kind: bool, default: false, noEffect: LAZYFREE }),
-  directive({ name: 'lazyfree-lazy-user-flush', kind: bool, default: false, noEffect: LAZYFREE }),
+  directive({ name: 'lazyfree-lazy-eviction', kind: bool, default: false, doc: LAZYFREE }),
+  directive({ name: 'lazyfree-lazy-expire', kind: bool, default: false, doc: LAZYFREE }),
+  directive({ name: 'lazyfree-lazy-server-del', kind: bool, default: false, doc: LAZYFREE }),
+  directive({ name: 'lazyfree-lazy-user-del', kind: bool, default: false, doc: LAZYFREE }),
+  directive({ name: 'lazyfree-lazy-user-flush', kind: bool, default: false, doc: LAZYFREE }),
 
   // ---- THREADED I/O
   directive({ name: 'io-threads', kind: int(1n, 128n), default: 1, flags: IMMUTABLE, noEffect: ONE_THREAD }),

@@ -23,6 +23,9 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { Database } from '../store/database.js';
 import { lfuDecrAndReturn } from '../store/lfu.js';
+import { ListObject } from '../store/types/list.js';
+import { StreamObject } from '../store/types/stream.js';
+import type { DataObject } from '../store/value.js';
 import { CLIENT_CLOSE_ASAP, CLIENT_NO_EVICT, type Client } from './client.js';
 import { NOTIFY } from './notify.js';
 import type { Server } from './server.js';
@@ -66,8 +69,26 @@ interface Candidate {
   key: string;
 }
 
-/** A collection bigger than this is "freed lazily" by UNLINK-style deletion (LAZYFREE_THRESHOLD). */
+/** A value whose free effort exceeds this is "freed lazily" by UNLINK-style deletion (LAZYFREE_THRESHOLD). */
 export const LAZYFREE_THRESHOLD = 64;
+
+/**
+ * Redis's lazyfreeGetFreeEffort: how many allocations freeing the value takes.
+ * A listpack or intset is one; a hashtable or skiplist one per element; a
+ * quicklist one per node (about 8 KB of elements each); a stream one per
+ * radix-tree node plus its groups' pending entries.
+ */
+export function freeEffort(v: DataObject): number {
+  const enc = v.encoding();
+  if (enc === 'listpack' || enc === 'intset') return 1;
+  if (v instanceof ListObject) return Math.max(1, Math.ceil(v.memoryUsage(5) / 8192));
+  if (v instanceof StreamObject) {
+    let effort = v.radixTreeNodes();
+    for (const g of v.groups.values()) effort += 1 + g.pel.size;
+    return effort;
+  }
+  return v.elements();
+}
 
 let gcFunction: (() => void) | null | undefined;
 
@@ -397,7 +418,7 @@ export class ServerMemory {
     if (lazy) {
       const slot = db.slotOf(key);
       const v = slot === -1 ? undefined : db.valueObjectAt(slot);
-      if (v !== undefined && v.elements() > LAZYFREE_THRESHOLD) this.lazyfreedObjects++;
+      if (v !== undefined && freeEffort(v) > LAZYFREE_THRESHOLD) this.lazyfreedObjects++;
     }
     const dirty = server.stats.dirty;
     db.evictKey(key);
