@@ -66,7 +66,13 @@ const POOL_SIZE = 16;
 interface Candidate {
   idle: number;
   db: number;
+  slot: number;
   key: string;
+}
+
+function inPool(pool: readonly (Candidate | null)[], db: number, slot: number, key: string): boolean {
+  for (const p of pool) if (p !== null && p.slot === slot && p.db === db && p.key === key) return true;
+  return false;
 }
 
 /** A value whose free effort exceeds this is "freed lazily" by UNLINK-style deletion (LAZYFREE_THRESHOLD). */
@@ -161,7 +167,9 @@ export class ServerMemory {
   /** Random policies start from the database after the last one used (next_db). */
   private nextDb = 0;
   private readonly pool: (Candidate | null)[] = new Array(POOL_SIZE).fill(null);
-  private readonly sample: string[] = [];
+  private readonly sample: number[] = [];
+  /** The slot pick() chose. */
+  private picked = 0;
   private continuation = false;
 
   constructor(private readonly server: Server) {
@@ -205,7 +213,7 @@ export class ServerMemory {
   /** Accounted bytes of every database. */
   dataset(): number {
     let sum = 0;
-    for (const db of this.server.dbs) sum += db.memoryBytes;
+    for (const db of this.server.dbs) if (db.size !== 0) sum += db.memoryBytes;
     return sum;
   }
 
@@ -284,14 +292,14 @@ export class ServerMemory {
 
   /** Redis's performEvictions. */
   performEvictions(): number {
+    let used = this.used();
+    if (used <= this.maxmemory) {
+      if (this.evictionExceededSince !== 0) this.exceeded(false);
+      return EVICT_OK;
+    }
     const server = this.server;
     // isSafeToPerformEvictions: not while loading, nor while clients are paused (the dataset must stay still).
     if (Database.loading || server.pauses.active) return EVICT_OK;
-    let used = this.used();
-    if (used <= this.maxmemory) {
-      this.exceeded(false);
-      return EVICT_OK;
-    }
     this.exceeded(true);
     if ((this.policy & POLICY_NOEVICTION) !== 0) return EVICT_FAIL;
     const start = performance.now();
@@ -299,10 +307,9 @@ export class ServerMemory {
     const lazy = server.config.get<boolean>('lazyfree-lazy-eviction');
     let freedKeys = 0;
     while (used > this.maxmemory) {
-      const found = this.pick();
-      if (found === null) return EVICT_FAIL;
-      const [db, key] = found;
-      this.evict(db, key, lazy);
+      const db = this.pick();
+      if (db === null) return EVICT_FAIL;
+      this.evict(db, this.picked, lazy);
       freedKeys++;
       used = this.used();
       if (freedKeys % 16 === 0 && used > this.maxmemory && performance.now() - start > limitMs) {
@@ -333,21 +340,25 @@ export class ServerMemory {
     });
   }
 
-  /** The next key to evict, or null when there is none. */
-  private pick(): [Database, string] | null {
+  /** The next key to evict: its database (null when there is none), its slot in `picked`. */
+  private pick(): Database | null {
     const dbs = this.server.dbs;
     const allkeys = (this.policy & POLICY_ALLKEYS) !== 0;
+    const sample = this.sample;
     if ((this.policy & POLICY_RANDOM) !== 0) {
       for (let i = 0; i < dbs.length; i++) {
         const db = dbs[++this.nextDb % dbs.length] as Database;
         if ((allkeys ? db.size : db.volatileCount) === 0) continue;
-        db.sampleKeys(1, !allkeys, this.sample);
-        const key = this.sample[0];
-        if (key !== undefined) return [db, key];
+        db.sampleSlots(1, !allkeys, sample);
+        if (sample.length !== 0) {
+          this.picked = sample[0] as number;
+          return db;
+        }
       }
       return null;
     }
     // Refill the pool and take its best live candidate; retry while what it held was stale.
+    const pool = this.pool;
     for (let rounds = 0; rounds < 64; rounds++) {
       let total = 0;
       for (const db of dbs) {
@@ -357,33 +368,34 @@ export class ServerMemory {
         this.populate(db, allkeys);
       }
       if (total === 0) return null;
-      const pool = this.pool;
       for (let k = POOL_SIZE - 1; k >= 0; k--) {
         const cand = pool[k];
         if (cand === null || cand === undefined) continue;
-        pool[k] = null;
-        // Keep the pool packed to the left, as Redis does after removing an entry.
+        // Keep the pool packed to the left, as Redis does after taking an entry.
         for (let j = k; j < POOL_SIZE - 1; j++) pool[j] = pool[j + 1] as Candidate | null;
         pool[POOL_SIZE - 1] = null;
         const db = dbs[cand.db] as Database;
-        const live = allkeys
-          ? db.contains(cand.key)
-          : db.getExpireExact(cand.key) !== -1 && db.contains(cand.key);
-        if (live) return [db, cand.key];
+        // The slot still holds the key (slots never move while a key lives).
+        if (db.keyOf(cand.slot) === cand.key && (allkeys || db.hasExpireAt(cand.slot))) {
+          this.picked = cand.slot;
+          return db;
+        }
       }
     }
     return null;
   }
 
-  /** evictionPoolPopulate: sample keys of `db` and insert the ones better than the pool's worst. */
+  /** evictionPoolPopulate: sample slots of `db` and insert the keys better than the pool's worst. */
   private populate(db: Database, allkeys: boolean): void {
     const sample = this.sample;
-    db.sampleKeys(this.samples, !allkeys, sample);
+    db.sampleSlots(this.samples, !allkeys, sample);
     const pool = this.pool;
-    for (const key of sample) {
+    const policy = this.policy;
+    for (const slot of sample) {
+      const key = db.keyOf(slot) as string;
       let idle: number;
-      if ((this.policy & POLICY_LRU) !== 0) idle = db.idleMs(key);
-      else if ((this.policy & POLICY_LFU) !== 0) idle = 255 - lfuDecrAndReturn(db.clockOf(key));
+      if ((policy & POLICY_LRU) !== 0) idle = db.idleMsAt(slot);
+      else if ((policy & POLICY_LFU) !== 0) idle = 255 - lfuDecrAndReturn(db.clockAt(slot));
       else {
         const when = db.getExpireExact(key);
         idle = Number.MAX_SAFE_INTEGER - (typeof when === 'bigint' ? Number.MAX_SAFE_INTEGER : when);
@@ -391,17 +403,16 @@ export class ServerMemory {
       let k = 0;
       while (k < POOL_SIZE && pool[k] !== null && (pool[k] as Candidate).idle < idle) k++;
       if (k === 0 && pool[POOL_SIZE - 1] !== null) continue;
-      // Already pooled (sampled again): keep one entry.
-      if (pool.some((p) => p !== null && p.key === key && p.db === db.id)) continue;
+      if (inPool(pool, db.id, slot, key)) continue;
       if (k < POOL_SIZE && pool[k] === null) {
-        // An empty slot: insert here.
+        // An empty place: insert here.
       } else if (pool[POOL_SIZE - 1] === null) {
         for (let j = POOL_SIZE - 1; j > k; j--) pool[j] = pool[j - 1] as Candidate | null;
       } else {
         k--;
         for (let j = 0; j < k; j++) pool[j] = pool[j + 1] as Candidate | null;
       }
-      pool[k] = { idle, db: db.id, key };
+      pool[k] = { idle, db: db.id, slot, key };
     }
   }
 
@@ -411,17 +422,17 @@ export class ServerMemory {
    * the old value, WATCH and blocked clients see the key go, subscribers get
    * the "evicted" event. Not a change a save point counts.
    */
-  private evict(db: Database, key: string, lazy: boolean): void {
+  private evict(db: Database, slot: number, lazy: boolean): void {
     const server = this.server;
-    server.snapshot?.preserve(db, key);
+    const key = db.keyOf(slot) as string;
+    if (server.snapshot !== null) server.snapshot.preserve(db, key);
     if (server.propagation.sink !== null) server.propagation.also(db.id, [lazy ? 'UNLINK' : 'DEL', key]);
     if (lazy) {
-      const slot = db.slotOf(key);
-      const v = slot === -1 ? undefined : db.valueObjectAt(slot);
+      const v = db.valueObjectAt(slot);
       if (v !== undefined && freeEffort(v) > LAZYFREE_THRESHOLD) this.lazyfreedObjects++;
     }
     const dirty = server.stats.dirty;
-    db.evictKey(key);
+    db.evictSlot(slot);
     server.stats.dirty = dirty;
     this.evictedKeys++;
     server.notifyKeyspaceEvent(NOTIFY.EVICTED, 'evicted', key, db.id);

@@ -125,7 +125,7 @@ export class Database {
   static loading = false;
   hits = 0;
   misses = 0;
-  /** Cursor of volatile-key sampling when TTLs are sparse (sampleKeys). */
+  /** Cursor of volatile-key sampling when TTLs are sparse (sampleSlots). */
   private sampleCursor: Iterator<string> | null = null;
   /** Cursor state for the active expiry cycle. */
   private expireCursor: Iterator<[string, ExpireTime]> | null = null;
@@ -615,13 +615,11 @@ export class Database {
     return slot;
   }
 
-  /** Delete a stored key for eviction, expired or not (Redis's dbSyncDelete); false when absent. */
-  evictKey(key: string): boolean {
-    const slot = this.index.get(key);
-    if (slot === undefined) return false;
+  /** Delete the key at an occupied slot for eviction, expired or not (Redis's dbSyncDelete). */
+  evictSlot(slot: Slot): void {
+    const key = this.keyAt[slot] as string;
     this.remove(key, slot);
     this.observer.modified(this, key);
-    return true;
   }
 
   /** The object value at a slot, undefined for a string. */
@@ -764,28 +762,25 @@ export class Database {
   }
 
   /**
-   * Up to `count` distinct random stored keys (with a TTL when `volatile`), as
-   * eviction samples them (Redis's dictGetSomeKeys: expired keys included, no
-   * side effect). Volatile keys are probed among all slots while they are at
-   * least an eighth of the keyspace, and otherwise read from a cursor that walks
-   * the TTL map round and round.
+   * Up to `count` distinct random occupied slots (holding a key with a TTL when
+   * `volatile`), as eviction samples them (Redis's dictGetSomeKeys: expired
+   * keys included, no side effect). Volatile keys are probed among all slots
+   * while they are at least an eighth of the keyspace, and otherwise read from
+   * a cursor that walks the TTL map round and round.
    */
-  sampleKeys(count: number, volatile: boolean, out: string[]): void {
+  sampleSlots(count: number, volatile: boolean, out: Slot[]): void {
     out.length = 0;
     const total = volatile ? this.expires.size : this.index.size;
     if (total === 0) return;
-    if (total <= count) {
-      if (volatile) for (const k of this.expires.keys()) out.push(k);
-      else for (const k of this.keyAt) if (k !== undefined) out.push(k);
-      return;
-    }
+    const keyAt = this.keyAt;
+    const n = keyAt.length;
     if (!volatile || total * 8 >= this.index.size) {
-      const n = this.keyAt.length;
-      for (let tries = 0; out.length < count && tries < count * 32; tries++) {
+      const want = Math.min(count, total);
+      for (let tries = 0; out.length < want && tries < count * 32; tries++) {
         const slot = randomInt(n);
-        const key = this.keyAt[slot];
-        if (key === undefined || (volatile && (this.meta(slot) & F_EXPIRE) === 0)) continue;
-        if (!out.includes(key)) out.push(key);
+        if (keyAt[slot] === undefined) continue;
+        if (volatile && ((this.rec[slot * STRIDE] as number) & F_EXPIRE) === 0) continue;
+        if (!out.includes(slot)) out.push(slot);
       }
       if (out.length !== 0) return;
     }
@@ -797,21 +792,25 @@ export class Database {
         r = it.next();
         if (r.done) break;
       }
-      if (!out.includes(r.value)) out.push(r.value);
+      const slot = this.index.get(r.value);
+      if (slot !== undefined && !out.includes(slot)) out.push(slot);
     }
     this.sampleCursor = it;
   }
 
-  /** Idle milliseconds of a stored key by its LRU stamp (eviction), 0 when absent. */
-  idleMs(key: string): number {
-    const slot = this.index.get(key);
-    return slot === undefined ? 0 : idleSeconds(this.meta(slot) & LRU_MASK) * 1000;
+  /** Idle milliseconds of the key at a slot by its LRU stamp (eviction). */
+  idleMsAt(slot: Slot): number {
+    return idleSeconds((this.rec[slot * STRIDE] as number) & LRU_MASK) * 1000;
   }
 
-  /** The 24 clock bits (LRU stamp or LFU data) of a stored key, -1 when absent. */
-  clockOf(key: string): number {
-    const slot = this.index.get(key);
-    return slot === undefined ? -1 : this.meta(slot) & LRU_MASK;
+  /** The 24 clock bits (LRU stamp or LFU data) at a slot. */
+  clockAt(slot: Slot): number {
+    return (this.rec[slot * STRIDE] as number) & LRU_MASK;
+  }
+
+  /** True when the key at a live slot has a TTL. */
+  hasExpireAt(slot: Slot): boolean {
+    return ((this.rec[slot * STRIDE] as number) & F_EXPIRE) !== 0;
   }
 
   /** The slot of a stored key, expired or not, with no side effect (persistence); NONE when absent. */

@@ -20,7 +20,7 @@ export class KeyIndex {
 
   /** Bytes of the table (MEMORY STATS, used_memory). */
   get byteLength(): number {
-    return this.tab.byteLength;
+    return (this.mask + 1) * 8;
   }
 
   get(key: string): number | undefined {
