@@ -1,15 +1,20 @@
 /**
  * `redoubt audit` reports and exit codes, through the real binary: text grouped
- * by layer with a summary line, JSON, SARIF 2.1.0 (checked against the
- * properties its schema requires, with file and line locations), the
+ * by layer with a summary line, JSON, SARIF 2.1.0 (file and line locations;
+ * validated against the official OASIS schema and by Microsoft's SARIF
+ * validator, both from the @microsoft/sarif-multitool-linux package), the
  * self-contained HTML page (nothing loaded from anywhere, every text escaped),
  * and `--fail-on` / usage errors.
  */
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import formats from 'ajv-formats';
 import { LAYERS, SEVERITIES } from '../src/audit/findings.js';
 import { type AuditFinding, fixtureCopy, runAudit, writeConf } from './helpers/audit.js';
 
@@ -114,6 +119,73 @@ describe('SARIF 2.1.0', () => {
       artifactLocation: { uri: pathToFileURL(insecure).href },
       region: { startLine: 10 },
     });
+  });
+});
+
+/**
+ * The official SARIF 2.1.0 JSON schema (OASIS), as Microsoft's SARIF SDK ships it
+ * in the npm package of its validator, and that validator itself (a self-contained
+ * Linux binary in the same package).
+ */
+function sarifSdk(): { schema: object; multitool: string } {
+  const require = createRequire(import.meta.url);
+  const schemaPath = require.resolve('@microsoft/sarif-multitool-linux/sarif-2.1.0.json');
+  const multitool = join(dirname(schemaPath), 'Sarif.Multitool');
+  return { schema: JSON.parse(readFileSync(schemaPath, 'utf8')) as object, multitool };
+}
+
+describe('SARIF 2.1.0 against the official schema and validator', () => {
+  it('every report validates against the OASIS schema; a broken one does not (the check is live)', async () => {
+    const { schema } = sarifSdk();
+    const ajv = new Ajv2020({ strict: false, allErrors: true });
+    // ajv-formats is CommonJS: its plugin is the module's default export.
+    (formats as unknown as { default: (a: Ajv2020) => void }).default(ajv);
+    const validate = ajv.compile(schema);
+    const reports = [
+      ['--config', insecure, '--config', guide],
+      ['--config', guide],
+      ['--config', hostile],
+    ];
+    for (const args of reports) {
+      const log = JSON.parse((await runAudit([...args, '--format', 'sarif'])).stdout) as {
+        runs: { results: { level: string }[] }[];
+      };
+      assert.ok(validate(log), `${args.join(' ')}: ${ajv.errorsText(validate.errors)}`);
+      const broken = structuredClone(log);
+      const first = broken.runs[0]?.results[0];
+      if (first !== undefined) {
+        first.level = 'fatal';
+        assert.equal(validate(broken), false, 'a level outside the enum is refused');
+      }
+    }
+  });
+
+  it("Microsoft's SARIF validator (Sarif.Multitool validate) reports no error", async () => {
+    const { multitool } = sarifSdk();
+    // npm may not run the package's postinstall (chmod u+x): do it here.
+    chmodSync(multitool, 0o755);
+    const file = join(dir, 'report.sarif');
+    const out = join(dir, 'validation.sarif');
+    writeFileSync(
+      file,
+      (await runAudit(['--config', insecure, '--config', guide, '--format', 'sarif'])).stdout,
+    );
+    execFileSync(multitool, ['validate', file, '-o', out], {
+      stdio: 'ignore',
+      timeout: 120000,
+      env: { ...process.env, DOTNET_CLI_TELEMETRY_OPTOUT: '1', DOTNET_SYSTEM_GLOBALIZATION_INVARIANT: '1' },
+    });
+    const validation = JSON.parse(readFileSync(out, 'utf8')) as {
+      runs: { results?: { level?: string; ruleId: string; message: { text?: string } }[] }[];
+    };
+    // SARIF1xxx rules are the specification's "must"s; SARIF2xxx its "should"s (warnings).
+    const errors = (validation.runs[0]?.results ?? []).filter(
+      (x) => x.level === 'error' || x.ruleId.startsWith('SARIF1'),
+    );
+    assert.deepEqual(
+      errors.map((e) => `${e.ruleId}: ${e.message.text ?? ''}`),
+      [],
+    );
   });
 });
 

@@ -51,7 +51,12 @@ export function sarifReport(run: AuditRun): string {
     const first = findings.find((f) => f.id === id) as Finding;
     return {
       id,
-      name: id,
+      // SARIF 3.49.7: a readable name distinct from the opaque id (NET-PROTECTED-MODE-OFF -> NetProtectedModeOff).
+      name: id
+        .toLowerCase()
+        .split('-')
+        .map((w) => (w[0] ?? '').toUpperCase() + w.slice(1))
+        .join(''),
       shortDescription: { text: first.title },
       help: { text: `Fix: ${first.fix}` },
       properties: {
