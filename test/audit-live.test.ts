@@ -25,9 +25,11 @@ import {
   type RunningProcess,
   redisServerPath,
   spawnServer,
+  valkeyServerPath,
 } from './helpers/servers.js';
 
 const REDIS = redisServerPath();
+const VALKEY = valkeyServerPath();
 const skip = REDIS === null ? 'redis-server is not installed' : false;
 
 /** The auditor's password in hardened.conf (stored there as its SHA-256). */
@@ -44,7 +46,12 @@ interface Pair {
  * redis-server and bin/redoubt-server on free loopback ports with the same config
  * file and the same overrides. As root, Redoubt drops to nobody (it refuses root).
  */
-async function startPair(conf: string, extra: readonly string[] = [], tlsPorts = false): Promise<Pair> {
+async function startPair(
+  conf: string,
+  extra: readonly string[] = [],
+  tlsPorts = false,
+  reference = REDIS as string,
+): Promise<Pair> {
   const dir = mkdtempSync(join(tmpdir(), 'redoubt-audit-live-'));
   const ports = [await freePort(), await freePort()] as const;
   const args = (port: number): string[] => [
@@ -58,7 +65,7 @@ async function startPair(conf: string, extra: readonly string[] = [], tlsPorts =
     dir,
     ...extra,
   ];
-  const redis = await spawnServer(REDIS as string, args(ports[0]), ports[0]);
+  const redis = await spawnServer(reference, args(ports[0]), ports[0]);
   let redoubt: RunningProcess;
   try {
     redoubt = await spawnServer(
@@ -293,6 +300,65 @@ function selfSigned(dir: string, days: number): { cert: string; key: string } {
   );
   return { cert, key };
 }
+
+describe('redoubt audit --url: real valkey-server and Redoubt, same configs', {
+  skip: VALKEY === null ? 'valkey-server is not installed' : false,
+}, () => {
+  let fixtures: string;
+  before(() => {
+    fixtures = fixtureCopy();
+  });
+  after(() => rmSync(fixtures, { recursive: true, force: true }));
+
+  it('insecure.conf: the same findings as for Redoubt (and Redis), the server named with its Valkey version', async () => {
+    const pair = await startPair(join(fixtures, 'insecure.conf'), [], false, VALKEY as string);
+    try {
+      const [a, b] = await Promise.all([
+        auditJson(['--url', url(pair.redis)]),
+        auditJson(['--url', url(pair.redoubt)]),
+      ]);
+      assert.deepEqual(comparable(a), comparable(b));
+      const info = a.find((f) => f.id === 'LIVE-SERVER-INFO') as AuditFinding;
+      assert.match(info.title, /^valkey 8\.\d+\.\d+, role master$/);
+      // The Redis 7.0 command table is Valkey's floor: FLUSHALL disabled by rename-command is seen.
+      assert.deepEqual(
+        a
+          .filter((f) => f.id === 'CMD-RENAME-COMMAND')
+          .map((f) => f.title)
+          .sort(),
+        [
+          'rename-command disables FLUSHALL instead of an ACL denying it',
+          'rename-command hides KEYS instead of an ACL denying it',
+        ],
+      );
+      const ran = await commandsRun(pair.redis, []);
+      assert.deepEqual(
+        ran.filter((c) => !READ_ONLY.has(c)),
+        [],
+      );
+    } finally {
+      await pair.stop();
+    }
+  });
+
+  it('hardened.conf: nothing without credentials, nothing above low, the same as Redoubt', async () => {
+    const pair = await startPair(join(fixtures, 'hardened.conf'), [], false, VALKEY as string);
+    try {
+      const auth = `auditor:${AUDITOR}@`;
+      const [a, b] = await Promise.all([
+        auditJson(['--url', url(pair.redis, auth)]),
+        auditJson(['--url', url(pair.redoubt, auth)]),
+      ]);
+      assert.deepEqual(comparable(a), comparable(b));
+      assert.deepEqual(
+        a.filter((f) => ['critical', 'high', 'medium'].includes(f.severity)).map((f) => `${f.id} ${f.title}`),
+        [],
+      );
+    } finally {
+      await pair.stop();
+    }
+  });
+});
 
 describe('redoubt audit --url rediss://: TLS on both servers', {
   skip: skip || opensslUnavailable() || false,

@@ -25,6 +25,7 @@ import {
   type RunningProcess,
   redisServerPath,
   spawnServer,
+  valkeyServerPath,
 } from './helpers/servers.js';
 import { TlsResp, tryTls } from './helpers/tls-client.js';
 
@@ -380,6 +381,7 @@ describe('redoubt harden --tls: the certificates', () => {
 // ---- the generated configuration under real servers
 
 const REDIS = redisServerPath();
+const VALKEY = valkeyServerPath();
 
 /** A connection as the tests use it: TLS with the bundle's client certificate, or plain. */
 interface Conn {
@@ -388,7 +390,7 @@ interface Conn {
 }
 
 interface Started {
-  readonly kind: 'redis' | 'redoubt';
+  readonly kind: 'redis' | 'valkey' | 'redoubt';
   readonly out: string;
   readonly server: RunningProcess;
   readonly tls: boolean;
@@ -396,7 +398,7 @@ interface Started {
 }
 
 /** Harden for `kind` on a free port, then start that server on the generated configuration, unchanged. */
-async function startHardened(kind: 'redis' | 'redoubt', tls: boolean): Promise<Started> {
+async function startHardened(kind: 'redis' | 'valkey' | 'redoubt', tls: boolean): Promise<Started> {
   const dir = tempDir();
   const out = join(dir, 'bundle');
   const data = join(dir, 'data');
@@ -419,8 +421,8 @@ async function startHardened(kind: 'redis' | 'redoubt', tls: boolean): Promise<S
   assert.equal(r.code, 0, r.stderr);
   const conf = join(out, CONF[kind]);
   const server =
-    kind === 'redis'
-      ? await spawnServer(REDIS as string, [conf], port)
+    kind !== 'redoubt'
+      ? await spawnServer((kind === 'redis' ? REDIS : VALKEY) as string, [conf], port)
       : // As root, Redoubt drops to nobody once its files are read and its port is open, as a
         // service would run (--allow-root would itself be an audit finding).
         await spawnServer(
@@ -533,13 +535,15 @@ const comparable = (fs: readonly AuditFinding[]): string[] =>
     .sort();
 
 for (const tls of [true, false])
-  describe(`the hardened configuration${tls ? ' with --tls' : ''} under real redis-server 7 and Redoubt`, {
+  describe(`the hardened configuration${tls ? ' with --tls' : ''} under real redis-server 7, valkey-server 8 and Redoubt`, {
     skip: REDIS === null ? 'redis-server is not installed' : tls ? (opensslUnavailable() ?? false) : false,
   }, () => {
     const started: Started[] = [];
     before(async () => {
       started.push(await startHardened('redis', tls));
       started.push(await startHardened('redoubt', tls));
+      // --target valkey under Valkey (Debian bookworm-backports; required in CI).
+      if (VALKEY !== null) started.push(await startHardened('valkey', tls));
     });
     after(async () => {
       await Promise.all(started.map((s) => s.server.stop()));
@@ -578,12 +582,14 @@ for (const tls of [true, false])
       });
 
     it('redoubt audit: the config file and both live servers report nothing above low, and agree', async () => {
-      const [redisLive, redoubtLive] = (await Promise.all(started.map(liveAudit))) as [
+      const [redisLive, redoubtLive, valkeyLive] = (await Promise.all(started.map(liveAudit))) as [
         AuditFinding[],
         AuditFinding[],
+        AuditFinding[] | undefined,
       ];
       for (const fs of [redisLive, redoubtLive]) assert.deepEqual(above(fs), []);
       assert.deepEqual(comparable(redoubtLive), comparable(redisLive));
+      if (valkeyLive !== undefined) assert.deepEqual(comparable(valkeyLive), comparable(redisLive));
       const expected = tls
         ? ['CMD-AUDITOR info', 'LIVE-TLS-INFO info', 'LIVE-UNAUTH-REFUSED info']
         : ['CMD-AUDITOR info', 'ENC-NO-TLS low'];

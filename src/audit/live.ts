@@ -185,11 +185,21 @@ async function unauthenticatedProbe(t: Target, files: TlsFiles): Promise<Finding
 
 /** Server kind and the commands it is expected to have (to tell disabled ones apart). */
 function expectedCommands(fields: Map<string, string>): ReadonlySet<string> | undefined {
-  if (fields.get('server_name') === 'redoubt') return new Set(ALL_COMMANDS.map((s) => s.name));
-  // The Redis 7.0 command table is exactly what a Redis 7.0 has; other versions differ.
-  if (!fields.has('server_name') && fields.get('redis_version')?.startsWith('7.0.'))
+  const name = fields.get('server_name');
+  if (name === 'redoubt') return new Set(ALL_COMMANDS.map((s) => s.name));
+  // Every Redis from 7.0 on, and Valkey (forked from Redis 7.2.4), has at least
+  // the Redis 7.0 command table; Redis 6 lacks some of it (FUNCTION...).
+  const major = Number(fields.get('redis_version')?.split('.')[0] ?? '0');
+  if (name === 'valkey' || (name === undefined && major >= 7))
     return new Set(REDIS_COMMANDS.map((f) => f[0]));
   return undefined;
+}
+
+/** "redis 7.0.15", "valkey 8.0.1" (Valkey reports redis_version 7.2.4 for compatibility), "redoubt 0.1.0". */
+function serverIdentity(fields: Map<string, string>): string {
+  const name = fields.get('server_name') ?? 'redis';
+  const version = fields.get(`${name}_version`) ?? fields.get('redis_version') ?? '?';
+  return `${name} ${version}`;
 }
 
 interface CommandFacts {
@@ -392,7 +402,7 @@ async function authenticatedChecks(t: Target, files: TlsFiles): Promise<TargetAu
         'LIVE-SERVER-INFO',
         'network',
         'info',
-        `${fields.get('server_name') ?? 'redis'} ${fields.get('redis_version') ?? '?'}, role ${fields.get('role') ?? '?'}`,
+        `${serverIdentity(fields)}, role ${fields.get('role') ?? '?'}`,
         `redis_version=${fields.get('redis_version') ?? '?'} role=${fields.get('role') ?? '?'} redis_mode=${fields.get('redis_mode') ?? '?'} connected_clients=${fields.get('connected_clients') ?? '?'}`,
         'nothing to fix',
       ),

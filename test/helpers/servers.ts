@@ -140,6 +140,27 @@ export function redisServerPath(): string | null {
   return redisChecked;
 }
 
+let valkeyChecked: string | null | undefined;
+
+/**
+ * Path of valkey-server (Debian bookworm-backports), or null. With
+ * REDOUBT_REQUIRE_VALKEY=1 (CI installs it) a missing server is an error.
+ */
+export function valkeyServerPath(): string | null {
+  if (valkeyChecked === undefined) {
+    try {
+      valkeyChecked =
+        execFileSync('sh', ['-c', 'command -v valkey-server'], { encoding: 'utf8' }).trim() || null;
+    } catch {
+      valkeyChecked = null;
+    }
+  }
+  if (valkeyChecked === null && process.env.REDOUBT_REQUIRE_VALKEY === '1') {
+    throw new Error('valkey-server is required (REDOUBT_REQUIRE_VALKEY=1) but not on PATH');
+  }
+  return valkeyChecked;
+}
+
 /** A real redis-server, persistence off, on a free loopback port; null when not installed. */
 export async function startRedis(extra: readonly string[] = []): Promise<RunningProcess | null> {
   const bin = redisServerPath();
