@@ -23,6 +23,7 @@ import {
   freePort,
   IS_ROOT,
   type RunningProcess,
+  redis6ServerPath,
   redisServerPath,
   spawnServer,
   valkeyServerPath,
@@ -30,6 +31,7 @@ import {
 
 const REDIS = redisServerPath();
 const VALKEY = valkeyServerPath();
+const REDIS6 = redis6ServerPath();
 const skip = REDIS === null ? 'redis-server is not installed' : false;
 
 /** The auditor's password in hardened.conf (stored there as its SHA-256). */
@@ -354,6 +356,71 @@ describe('redoubt audit --url: real valkey-server and Redoubt, same configs', {
         a.filter((f) => ['critical', 'high', 'medium'].includes(f.severity)).map((f) => `${f.id} ${f.title}`),
         [],
       );
+    } finally {
+      await pair.stop();
+    }
+  });
+});
+
+describe('redoubt audit --url: a real Redis 6.0 and Redoubt, same config', {
+  skip: REDIS6 === null ? 'redis6-server is not installed (scripts/fetch-redis6.sh)' : false,
+}, () => {
+  let fixtures: string;
+  before(() => {
+    fixtures = fixtureCopy();
+  });
+  after(() => rmSync(fixtures, { recursive: true, force: true }));
+
+  it('insecure-redis6.conf: the same findings for both, without ACL DRYRUN (6.0 has none), read-only', async () => {
+    const pair = await startPair(join(fixtures, 'insecure-redis6.conf'), [], false, REDIS6 as string);
+    try {
+      const [a, b] = await Promise.all([
+        auditJson(['--url', url(pair.redis)]),
+        auditJson(['--url', url(pair.redoubt)]),
+      ]);
+      assert.deepEqual(comparable(a), comparable(b));
+      const got = new Set(a.map((f) => `${f.id} ${f.severity}`));
+      for (const want of [
+        'LIVE-UNAUTHENTICATED-ACCESS critical',
+        'AUTH-DEFAULT-NOPASS critical',
+        'NET-PROTECTED-MODE-OFF critical',
+        'AUTH-COMMON-PASSWORD high',
+        'AUTH-USER-NOPASS high',
+        'CMD-DANGEROUS high',
+        'CMD-RENAME-COMMAND medium',
+        'ENC-MASTERAUTH-PLAINTEXT medium',
+        'ENC-NO-TLS low',
+      ])
+        assert.ok(got.has(want), `missing ${want}: ${[...got].join(', ')}`);
+      const info = a.find((f) => f.id === 'LIVE-SERVER-INFO') as AuditFinding;
+      assert.match(info.title, /^redis 6\.0\.\d+, role master$/);
+      // The commands Redis 6.0 has (by COMMAND DOCS `since`): FLUSHALL disabled is seen.
+      assert.deepEqual(
+        a
+          .filter((f) => f.id === 'CMD-RENAME-COMMAND')
+          .map((f) => f.title)
+          .sort(),
+        [
+          'rename-command disables FLUSHALL instead of an ACL denying it',
+          'rename-command hides KEYS instead of an ACL denying it',
+        ],
+      );
+      // Without ACL DRYRUN the users' rules are judged by the audit itself.
+      const carol = a.find((f) => f.id === 'CMD-DANGEROUS' && f.title.includes('"carol"')) as AuditFinding;
+      assert.match(carol.evidence, /1 reachable: flushdb$/);
+      // Redis 6.0 counts CONFIG and ACL without their subcommands: the reads the audit
+      // sends (CONFIG GET, ACL LIST) show as "config" and "acl"; nothing was written.
+      const ran = await commandsRun(pair.redis, []);
+      assert.deepEqual(
+        ran.filter((c) => !READ_ONLY.has(c) && c !== 'config' && c !== 'acl'),
+        [],
+      );
+      const c = await RespConnection.open(pair.redis.port);
+      try {
+        assert.match(String(await c.call('INFO', 'persistence')), /rdb_changes_since_last_save:0\r/);
+      } finally {
+        c.close();
+      }
     } finally {
       await pair.stop();
     }

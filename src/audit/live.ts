@@ -188,11 +188,26 @@ function expectedCommands(fields: Map<string, string>): ReadonlySet<string> | un
   const name = fields.get('server_name');
   if (name === 'redoubt') return new Set(ALL_COMMANDS.map((s) => s.name));
   // Every Redis from 7.0 on, and Valkey (forked from Redis 7.2.4), has at least
-  // the Redis 7.0 command table; Redis 6 lacks some of it (FUNCTION...).
-  const major = Number(fields.get('redis_version')?.split('.')[0] ?? '0');
+  // the Redis 7.0 command table.
+  const version = fields.get('redis_version') ?? '0';
+  const major = Number(version.split('.')[0]);
   if (name === 'valkey' || (name === undefined && major >= 7))
     return new Set(REDIS_COMMANDS.map((f) => f[0]));
+  // An older Redis has the commands that appeared before its version (COMMAND DOCS `since`).
+  if (name === undefined && major >= 2)
+    return new Set(ALL_COMMANDS.filter((s) => versionAtMost(s.since, version)).map((s) => s.name));
   return undefined;
+}
+
+/** `a` <= `b` for dotted versions ("6.2.0" <= "6.0.16" is false). */
+function versionAtMost(a: string, b: string): boolean {
+  const x = a.split('.').map(Number);
+  const y = b.split('.').map(Number);
+  for (let i = 0; i < 3; i++) {
+    const d = (x[i] ?? 0) - (y[i] ?? 0);
+    if (d !== 0) return d < 0;
+  }
+  return true;
 }
 
 /** "redis 7.0.15", "valkey 8.0.1" (Valkey reports redis_version 7.2.4 for compatibility), "redoubt 0.1.0". */

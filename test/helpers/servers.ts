@@ -140,6 +140,27 @@ export function redisServerPath(): string | null {
   return redisChecked;
 }
 
+let redis6Checked: string | null | undefined;
+
+/**
+ * Path of a Redis 6.0 server (`redis6-server`, installed by scripts/fetch-redis6.sh
+ * from Debian bullseye), or null. With REDOUBT_REQUIRE_REDIS6=1 (CI) a missing one is an error.
+ */
+export function redis6ServerPath(): string | null {
+  if (redis6Checked === undefined) {
+    try {
+      redis6Checked =
+        execFileSync('sh', ['-c', 'command -v redis6-server'], { encoding: 'utf8' }).trim() || null;
+    } catch {
+      redis6Checked = null;
+    }
+  }
+  if (redis6Checked === null && process.env.REDOUBT_REQUIRE_REDIS6 === '1') {
+    throw new Error('redis6-server is required (REDOUBT_REQUIRE_REDIS6=1) but not on PATH');
+  }
+  return redis6Checked;
+}
+
 let valkeyChecked: string | null | undefined;
 
 /**
