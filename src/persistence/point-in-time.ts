@@ -166,7 +166,7 @@ export class PointInTimeSnapshot {
     part.early.add(slot);
     const ser = part.begun ? this.ser : this.sideOf(part);
     const before = ser.offset;
-    ser.key(key, db.value(slot), db.getExpireExact(key), db.lruOf(slot));
+    ser.key(key, db.valueView(slot), db.getExpireExact(key), db.lruOf(slot));
     this.copiedBytes += ser.offset - before;
     this.copiedKeys++;
   }
@@ -250,7 +250,7 @@ export class PointInTimeSnapshot {
         }
         const key = src.keyOf(slot);
         if (key !== undefined && !(early.size !== 0 && early.delete(slot))) {
-          ser.key(key, src.value(slot), src.getExpireExact(key), src.lruOf(slot));
+          ser.key(key, src.valueView(slot), src.getExpireExact(key), src.lruOf(slot));
         }
         slot++;
       }

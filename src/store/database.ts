@@ -252,6 +252,17 @@ export class Database {
     return this.readValue(slot);
   }
 
+  /**
+   * The value at a slot for serializing (RDB, DUMP): objects as they are,
+   * strings as a view of their stored bytes, not a copy. The view is valid only
+   * until the next write to the keyspace.
+   */
+  valueView(slot: Slot): Value {
+    const cell = this.cellAt[slot];
+    if (cell instanceof DataObject) return cell;
+    return this.viewOf(slot);
+  }
+
   /** True when the value at `slot` is a string. */
   isStringAt(slot: Slot): boolean {
     return !(this.cellAt[slot] instanceof DataObject);

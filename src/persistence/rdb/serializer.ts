@@ -116,6 +116,6 @@ export function writeDatabase(ser: RdbSerializer, db: Database): void {
   for (let slot = 0; slot < limit; slot++) {
     const key = db.keyOf(slot);
     if (key === undefined) continue;
-    ser.key(key, db.value(slot), db.getExpireExact(key), db.lruOf(slot));
+    ser.key(key, db.valueView(slot), db.getExpireExact(key), db.lruOf(slot));
   }
 }
