@@ -181,6 +181,18 @@ export class Database {
   }
 
   /**
+   * What the write path accounted for the object values, next to a fresh full
+   * estimate of each (every element read): tests check the two agree, i.e. that
+   * no write left a collection's size stale (a handler that forgot `touched()`).
+   */
+  objectAccounting(): { tracked: number; fresh: number } {
+    let fresh = 0;
+    for (const cell of this.cellAt)
+      if (cell instanceof DataObject) fresh += cell.memoryUsage(0) + MEMCACHE_BYTES;
+    return { tracked: this.objectBytes, fresh };
+  }
+
+  /**
    * A collection value changed in place: bring its accounted size up to date
    * (amortised O(1), see accountedBytes). Strings are accounted as they are stored.
    */
