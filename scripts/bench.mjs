@@ -126,11 +126,7 @@ function rssBytes(pid) {
   return m ? Number(m[1]) * 1024 : 0;
 }
 
-function benchmark(port, test, pipeline, requests) {
-  return benchmarkWith(port, test, pipeline, requests, KEYSPACE);
-}
-
-function benchmarkWith(port, test, pipeline, requests, keyspace) {
+function benchmark(port, test, pipeline, requests, keyspace = KEYSPACE) {
   const args = [
     '-h',
     '127.0.0.1',
@@ -159,9 +155,9 @@ function benchmarkWith(port, test, pipeline, requests, keyspace) {
   return Number(line.split(',')[1].replace(/"/g, ''));
 }
 
-function measure(server, test, pipeline, requests) {
+function measure(server, test, pipeline, requests, keyspace = KEYSPACE) {
   const before = cpuTicks(server.pid);
-  const rps = benchmark(server.port, test, pipeline, requests);
+  const rps = benchmark(server.port, test, pipeline, requests, keyspace);
   const ticks = cpuTicks(server.pid) - before;
   return { rps, cpuUsPerReq: ((ticks / CLK_TCK) * 1e6) / requests };
 }
@@ -207,38 +203,74 @@ function makeLoadFile(dir, n, size) {
 
 const fmtN = (n) => Math.round(n).toLocaleString('en-US');
 
+/** A fresh Redoubt and redis-server on free loopback ports, each with its own extra arguments. */
+async function startPair(redoubtArgs, redisArgs) {
+  const ports = [await freePort(), await freePort()];
+  return [
+    await startServer(
+      'redoubt',
+      join(ROOT, 'bin', 'redoubt-server'),
+      ['--port', String(ports[0]), '--bind', '127.0.0.1', ...redoubtArgs, ...ALLOW_ROOT],
+      ports[0],
+    ),
+    await startServer(
+      'redis',
+      'redis-server',
+      ['--port', String(ports[1]), '--bind', '127.0.0.1', ...redisArgs],
+      ports[1],
+    ),
+  ];
+}
+
+function killAll(servers) {
+  for (const s of servers) {
+    try {
+      process.kill(s.pid, 'SIGKILL');
+    } catch {}
+  }
+}
+
+const NO_PERSISTENCE = ['--save', '', '--appendonly', 'no'];
+
+/**
+ * One row: `test` at pipeline `p` on both servers, measured alternately for
+ * ROUNDS rounds; medians of throughput and CPU per request, their ratios,
+ * printed under `label`.
+ */
+function compare(suite, label, test, p, [redoubt, redis], keyspace = KEYSPACE) {
+  const n = p === 1 ? N_P1 : N_P16;
+  const runs = { redoubt: [], redis: [] };
+  for (let r = 0; r < ROUNDS; r++) {
+    runs.redoubt.push(measure(redoubt, test, p, n, keyspace));
+    runs.redis.push(measure(redis, test, p, n, keyspace));
+  }
+  const row = {
+    suite,
+    test: test.toUpperCase(),
+    pipeline: p,
+    redoubtRps: median(runs.redoubt.map((x) => x.rps)),
+    redisRps: median(runs.redis.map((x) => x.rps)),
+    redoubtCpuUs: median(runs.redoubt.map((x) => x.cpuUsPerReq)),
+    redisCpuUs: median(runs.redis.map((x) => x.cpuUsPerReq)),
+  };
+  row.ratio = row.redoubtRps / row.redisRps;
+  row.cpuRatio = row.redoubtCpuUs / row.redisCpuUs;
+  console.log(
+    `${label} P${String(p).padEnd(3)} redoubt ${fmtN(row.redoubtRps).padStart(9)} rps  redis ${fmtN(row.redisRps).padStart(9)} rps  ratio ${row.ratio.toFixed(2)}   cpu/req redoubt ${row.redoubtCpuUs.toFixed(2)} us  redis ${row.redisCpuUs.toFixed(2)} us  (x${row.cpuRatio.toFixed(2)})`,
+  );
+  return row;
+}
+
+/** The summary entry of a single-row comparison. */
+const rowSummary = (row) => ({ medianRatio: row.ratio, minRatio: row.ratio, medianCpuRatio: row.cpuRatio });
+
 /**
  * Resident memory after loading 1 M keys with 100-byte values into a fresh
  * Redoubt and a fresh redis-server (fresh, so earlier tests leave nothing behind).
  */
 async function measureMemory(work) {
   const file = makeLoadFile(work, 1000000, 100);
-  const redoubtPort = await freePort();
-  const redisPort = await freePort();
-  const servers = [
-    await startServer(
-      'redoubt',
-      join(ROOT, 'bin', 'redoubt-server'),
-      [
-        '--port',
-        String(redoubtPort),
-        '--bind',
-        '127.0.0.1',
-        '--save',
-        '',
-        '--appendonly',
-        'no',
-        ...ALLOW_ROOT,
-      ],
-      redoubtPort,
-    ),
-    await startServer(
-      'redis',
-      'redis-server',
-      ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', work],
-      redisPort,
-    ),
-  ];
+  const servers = await startPair(NO_PERSISTENCE, [...NO_PERSISTENCE, '--dir', work]);
   const mem = {};
   try {
     for (const s of servers) {
@@ -251,11 +283,7 @@ async function measureMemory(work) {
       );
     }
   } finally {
-    for (const s of servers) {
-      try {
-        process.kill(s.pid, 'SIGKILL');
-      } catch {}
-    }
+    killAll(servers);
   }
   mem.ratio = mem.redoubt.rss / mem.redis.rss;
   console.log(`memory ratio (RSS, 1 M keys x 100 B): ${mem.ratio.toFixed(2)}`);
@@ -280,94 +308,42 @@ function infoNumber(port, section, name) {
  * servers, same method as the other suites.
  */
 async function evictBench(work, results) {
-  const ports = [await freePort(), await freePort()];
-  const base = [
-    '--bind',
-    '127.0.0.1',
-    '--save',
-    '',
-    '--appendonly',
-    'no',
-    '--maxmemory-policy',
-    'allkeys-lru',
-  ];
-  const servers = [
-    await startServer(
-      'redoubt',
-      join(ROOT, 'bin', 'redoubt-server'),
-      ['--port', String(ports[0]), ...base, ...ALLOW_ROOT],
-      ports[0],
-    ),
-    await startServer(
-      'redis',
-      'redis-server',
-      ['--port', String(ports[1]), ...base, '--dir', work],
-      ports[1],
-    ),
-  ];
+  const lru = [...NO_PERSISTENCE, '--maxmemory-policy', 'allkeys-lru'];
+  const servers = await startPair(lru, [...lru, '--dir', work]);
   const summary = {};
-  const bench = (s, test, p, n) => {
-    const before = cpuTicks(s.pid);
-    const rps = benchmarkWith(s.port, test, p, n, EVICT_KEYSPACE);
-    return { rps, cpuUsPerReq: (((cpuTicks(s.pid) - before) / CLK_TCK) * 1e6) / n };
-  };
   try {
     for (const s of servers) {
       const limit = infoNumber(s.port, 'memory', 'used_memory') + EVICT_BUDGET;
       redisCli(s.port, 'CONFIG', 'SET', 'maxmemory', String(limit));
       s.maxmemory = limit;
       // Fill to the limit (and warm Redoubt up) before measuring.
-      benchmarkWith(s.port, 'set', 16, N_P16 / 2, EVICT_KEYSPACE);
+      benchmark(s.port, 'set', 16, N_P16 / 2, EVICT_KEYSPACE);
     }
     for (const p of PIPELINES) {
       for (const test of ['set', 'get']) {
-        const n = p === 1 ? N_P1 : N_P16;
-        const runs = { redoubt: [], redis: [] };
-        for (let r = 0; r < ROUNDS; r++) {
-          runs.redoubt.push(bench(servers[0], test, p, n));
-          runs.redis.push(bench(servers[1], test, p, n));
-        }
-        const row = {
-          suite: 'evict',
-          test: test.toUpperCase(),
-          pipeline: p,
-          redoubtRps: median(runs.redoubt.map((x) => x.rps)),
-          redisRps: median(runs.redis.map((x) => x.rps)),
-          redoubtCpuUs: median(runs.redoubt.map((x) => x.cpuUsPerReq)),
-          redisCpuUs: median(runs.redis.map((x) => x.cpuUsPerReq)),
-        };
-        row.ratio = row.redoubtRps / row.redisRps;
-        row.cpuRatio = row.redoubtCpuUs / row.redisCpuUs;
-        results.push(row);
-        summary[`evict ${row.test} P${p}`] = {
-          medianRatio: row.ratio,
-          minRatio: row.ratio,
-          medianCpuRatio: row.cpuRatio,
-        };
-        console.log(
-          `evict ${row.test.padEnd(4)} P${String(p).padEnd(3)} redoubt ${fmtN(row.redoubtRps).padStart(9)} rps  redis ${fmtN(row.redisRps).padStart(9)} rps  ratio ${row.ratio.toFixed(2)}   cpu/req redoubt ${row.redoubtCpuUs.toFixed(2)} us  redis ${row.redisCpuUs.toFixed(2)} us  (x${row.cpuRatio.toFixed(2)})`,
+        const row = compare(
+          'evict',
+          `evict ${test.toUpperCase().padEnd(4)}`,
+          test,
+          p,
+          servers,
+          EVICT_KEYSPACE,
         );
+        results.push(row);
+        summary[`evict ${row.test} P${p}`] = rowSummary(row);
       }
     }
     for (const s of servers) {
       const used = infoNumber(s.port, 'memory', 'used_memory');
       const evicted = infoNumber(s.port, 'stats', 'evicted_keys');
-      summary[`evict ${s.name}`] = {
-        evictedKeys: evicted,
-        usedMemory: used,
-        maxmemory: s.maxmemory,
-        rss: rssBytes(s.pid),
-      };
+      const rss = rssBytes(s.pid);
+      summary[`evict ${s.name}`] = { evictedKeys: evicted, usedMemory: used, maxmemory: s.maxmemory, rss };
       console.log(
-        `evict ${s.name.padEnd(7)} evicted ${fmtN(evicted)} keys; used_memory ${(used / 1048576).toFixed(1)} MB of maxmemory ${(s.maxmemory / 1048576).toFixed(1)} MB; RSS ${(rssBytes(s.pid) / 1048576).toFixed(1)} MB`,
+        `evict ${s.name.padEnd(7)} evicted ${fmtN(evicted)} keys; used_memory ${(used / 1048576).toFixed(1)} MB of maxmemory ${(s.maxmemory / 1048576).toFixed(1)} MB; RSS ${(rss / 1048576).toFixed(1)} MB`,
       );
     }
   } finally {
-    for (const s of servers) {
-      try {
-        process.kill(s.pid, 'SIGKILL');
-      } catch {}
-    }
+    killAll(servers);
   }
   return summary;
 }
@@ -375,76 +351,27 @@ async function evictBench(work, results) {
 /** SET with appendonly yes + appendfsync everysec on both servers (the AOF suite). */
 async function aofBench(work, results) {
   const aof = ['--appendonly', 'yes', '--appendfsync', 'everysec', '--save', ''];
-  const ports = [await freePort(), await freePort()];
   const dirs = ['redoubt-aof', 'redis-aof'].map((d) => join(work, d));
   for (const d of dirs) mkdirSync(d, { recursive: true });
-  const servers = [
-    await startServer(
-      'redoubt',
-      join(ROOT, 'bin', 'redoubt-server'),
-      ['--port', String(ports[0]), '--bind', '127.0.0.1', '--dir', dirs[0], ...aof, ...ALLOW_ROOT],
-      ports[0],
-    ),
-    await startServer(
-      'redis',
-      'redis-server',
-      ['--port', String(ports[1]), '--bind', '127.0.0.1', '--dir', dirs[1], ...aof],
-      ports[1],
-    ),
-  ];
+  const servers = await startPair(['--dir', dirs[0], ...aof], ['--dir', dirs[1], ...aof]);
   const summary = {};
   try {
     for (const p of PIPELINES) benchmark(servers[0].port, 'set', p, p === 1 ? N_P1 / 4 : N_P16 / 4);
     for (const p of PIPELINES) {
-      const n = p === 1 ? N_P1 : N_P16;
-      const runs = { redoubt: [], redis: [] };
-      for (let r = 0; r < ROUNDS; r++) {
-        runs.redoubt.push(measure(servers[0], 'set', p, n));
-        runs.redis.push(measure(servers[1], 'set', p, n));
-      }
-      const row = {
-        suite: 'aof',
-        test: 'SET',
-        pipeline: p,
-        redoubtRps: median(runs.redoubt.map((x) => x.rps)),
-        redisRps: median(runs.redis.map((x) => x.rps)),
-        redoubtCpuUs: median(runs.redoubt.map((x) => x.cpuUsPerReq)),
-        redisCpuUs: median(runs.redis.map((x) => x.cpuUsPerReq)),
-      };
-      row.ratio = row.redoubtRps / row.redisRps;
-      row.cpuRatio = row.redoubtCpuUs / row.redisCpuUs;
+      const row = compare('aof', 'AOF SET ', 'set', p, servers);
       results.push(row);
-      summary[`aof P${p}`] = { medianRatio: row.ratio, minRatio: row.ratio, medianCpuRatio: row.cpuRatio };
-      console.log(
-        `AOF SET  P${String(p).padEnd(3)} redoubt ${fmtN(row.redoubtRps).padStart(9)} rps  redis ${fmtN(row.redisRps).padStart(9)} rps  ratio ${row.ratio.toFixed(2)}   cpu/req redoubt ${row.redoubtCpuUs.toFixed(2)} us  redis ${row.redisCpuUs.toFixed(2)} us  (x${row.cpuRatio.toFixed(2)})`,
-      );
+      summary[`aof P${p}`] = rowSummary(row);
     }
   } finally {
-    for (const s of servers) {
-      try {
-        process.kill(s.pid, 'SIGKILL');
-      } catch {}
-    }
+    killAll(servers);
   }
   return summary;
 }
 
 async function main() {
   const work = mkdtempSync(join(tmpdir(), 'redoubt-bench-'));
-  const redoubtPort = await freePort();
-  const redisPort = await freePort();
-  const redoubt = await startServer(
-    'redoubt',
-    join(ROOT, 'bin', 'redoubt-server'),
-    ['--port', String(redoubtPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...ALLOW_ROOT],
-    redoubtPort,
-  );
-  const redis = await startServer(
-    'redis',
-    'redis-server',
-    ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', work],
-    redisPort,
-  );
+  const pair = await startPair(NO_PERSISTENCE, [...NO_PERSISTENCE, '--dir', work]);
+  const [redoubt, redis] = pair;
   const results = [];
   try {
     console.log(
@@ -463,28 +390,9 @@ async function main() {
       for (const p of suite.pipelines) {
         const rows = [];
         for (const test of suite.tests) {
-          const n = p === 1 ? N_P1 : N_P16;
-          const runs = { redoubt: [], redis: [] };
-          for (let r = 0; r < ROUNDS; r++) {
-            runs.redoubt.push(measure(redoubt, test, p, n));
-            runs.redis.push(measure(redis, test, p, n));
-          }
-          const row = {
-            suite: suite.name,
-            test: test.toUpperCase(),
-            pipeline: p,
-            redoubtRps: median(runs.redoubt.map((x) => x.rps)),
-            redisRps: median(runs.redis.map((x) => x.rps)),
-            redoubtCpuUs: median(runs.redoubt.map((x) => x.cpuUsPerReq)),
-            redisCpuUs: median(runs.redis.map((x) => x.cpuUsPerReq)),
-          };
-          row.ratio = row.redoubtRps / row.redisRps;
-          row.cpuRatio = row.redoubtCpuUs / row.redisCpuUs;
+          const row = compare(suite.name, test.toUpperCase().padEnd(9), test, p, pair);
           rows.push(row);
           results.push(row);
-          console.log(
-            `${row.test.padEnd(9)} P${String(p).padEnd(3)} redoubt ${fmtN(row.redoubtRps).padStart(9)} rps  redis ${fmtN(row.redisRps).padStart(9)} rps  ratio ${row.ratio.toFixed(2)}   cpu/req redoubt ${row.redoubtCpuUs.toFixed(2)} us  redis ${row.redisCpuUs.toFixed(2)} us  (x${row.cpuRatio.toFixed(2)})`,
-          );
         }
         const key = `${suite.name} P${p}`;
         summary[key] = {
@@ -508,11 +416,7 @@ async function main() {
       );
     }
   } finally {
-    for (const s of [redoubt, redis]) {
-      try {
-        process.kill(s.pid, 'SIGKILL');
-      } catch {}
-    }
+    killAll(pair);
     rmSync(work, { recursive: true, force: true });
   }
 }
