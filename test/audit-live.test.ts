@@ -1,7 +1,8 @@
 /**
  * `redoubt audit --url` and `--host` against real servers: a real redis-server
- * 7.0 and a real Redoubt process started with the same insecure and hardened
- * config files (test/fixtures/audit/), on loopback. Both must give the same
+ * 7.0 (and Valkey 8, and Redis 6.0 with a config in its syntax) and a real
+ * Redoubt process started with the same insecure and hardened config files
+ * (test/fixtures/audit/), on loopback. Both must give the same
  * findings (the count of dangerous commands in the evidence differs: Redoubt
  * implements fewer commands), the audit must only read (INFO commandstats lists
  * what it ran), and several targets are audited in one run. TLS: rediss:// with
@@ -100,6 +101,41 @@ function comparable(fs: readonly AuditFinding[]): string[] {
 
 const url = (p: RunningProcess, auth = ''): string => `redis://${auth}127.0.0.1:${p.port}`;
 
+/** The same live audit of both servers of a pair: [reference server, Redoubt]. */
+function auditBoth(pair: Pair, auth = ''): Promise<[AuditFinding[], AuditFinding[]]> {
+  return Promise.all([
+    auditJson(['--url', url(pair.redis, auth)]),
+    auditJson(['--url', url(pair.redoubt, auth)]),
+  ]);
+}
+
+/** Findings above low, as `id title`. */
+const aboveLow = (fs: readonly AuditFinding[]): string[] =>
+  fs.filter((f) => ['critical', 'high', 'medium'].includes(f.severity)).map((f) => `${f.id} ${f.title}`);
+
+/** The CMD-RENAME-COMMAND titles, sorted. */
+const renameTitles = (fs: readonly AuditFinding[]): string[] =>
+  fs
+    .filter((f) => f.id === 'CMD-RENAME-COMMAND')
+    .map((f) => f.title)
+    .sort();
+
+/** What the insecure fixtures' two rename-command lines must produce on every server. */
+const FIXTURE_RENAMES = [
+  'rename-command disables FLUSHALL instead of an ACL denying it',
+  'rename-command hides KEYS instead of an ACL denying it',
+];
+
+/** A private copy of the fixtures for the enclosing describe: made before its tests, removed after. */
+function useFixtures(): () => string {
+  let dir = '';
+  before(() => {
+    dir = fixtureCopy();
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  return () => dir;
+}
+
 /** Commands the audit may run: nothing that writes or changes a setting. */
 const READ_ONLY = new Set([
   'ping',
@@ -124,19 +160,12 @@ async function commandsRun(p: RunningProcess, auth: readonly string[]): Promise<
 }
 
 describe('redoubt audit --url: real redis-server and Redoubt, same configs', { skip }, () => {
-  let fixtures: string;
-  before(() => {
-    fixtures = fixtureCopy();
-  });
-  after(() => rmSync(fixtures, { recursive: true, force: true }));
+  const fixtures = useFixtures();
 
   it('insecure.conf: the same findings for both, what an attacker sees first, read-only', async () => {
-    const pair = await startPair(join(fixtures, 'insecure.conf'));
+    const pair = await startPair(join(fixtures(), 'insecure.conf'));
     try {
-      const [a, b] = await Promise.all([
-        auditJson(['--url', url(pair.redis)]),
-        auditJson(['--url', url(pair.redoubt)]),
-      ]);
+      const [a, b] = await auditBoth(pair);
       assert.deepEqual(comparable(b), comparable(a));
       const got = new Set(a.map((f) => `${f.id} ${f.severity}`));
       for (const want of [
@@ -154,11 +183,7 @@ describe('redoubt audit --url: real redis-server and Redoubt, same configs', { s
         'LIVE-SERVER-INFO info',
       ])
         assert.ok(got.has(want), `missing ${want}: ${[...got].join(', ')}`);
-      const renames = a.filter((f) => f.id === 'CMD-RENAME-COMMAND').map((f) => f.title);
-      assert.deepEqual(renames.sort(), [
-        'rename-command disables FLUSHALL instead of an ACL denying it',
-        'rename-command hides KEYS instead of an ACL denying it',
-      ]);
+      assert.deepEqual(renameTitles(a), FIXTURE_RENAMES);
       // ACL DRYRUN judged carol: only FLUSHDB of her commands is dangerous.
       const carol = a.find((f) => f.id === 'CMD-DANGEROUS' && f.title.includes('"carol"')) as AuditFinding;
       assert.match(carol.evidence, /1 reachable: flushdb$/);
@@ -177,18 +202,12 @@ describe('redoubt audit --url: real redis-server and Redoubt, same configs', { s
   });
 
   it('hardened.conf: nothing without credentials, nothing above low, the same for both', async () => {
-    const pair = await startPair(join(fixtures, 'hardened.conf'));
+    const pair = await startPair(join(fixtures(), 'hardened.conf'));
     try {
       const auth = `auditor:${AUDITOR}@`;
-      const [a, b] = await Promise.all([
-        auditJson(['--url', url(pair.redis, auth)]),
-        auditJson(['--url', url(pair.redoubt, auth)]),
-      ]);
+      const [a, b] = await auditBoth(pair, auth);
       assert.deepEqual(comparable(b), comparable(a));
-      assert.deepEqual(
-        a.filter((f) => ['critical', 'high', 'medium'].includes(f.severity)).map((f) => `${f.id} ${f.title}`),
-        [],
-      );
+      assert.deepEqual(aboveLow(a), []);
       assert.ok(!a.some((f) => f.id === 'LIVE-UNAUTHENTICATED-ACCESS'));
       const auditor = a.find((f) => f.id === 'CMD-AUDITOR') as AuditFinding;
       assert.equal(auditor.severity, 'info');
@@ -201,7 +220,7 @@ describe('redoubt audit --url: real redis-server and Redoubt, same configs', { s
   });
 
   it('several --url at once: audited concurrently, a progress line on stderr, SARIF locations per target', async () => {
-    const pair = await startPair(join(fixtures, 'insecure.conf'));
+    const pair = await startPair(join(fixtures(), 'insecure.conf'));
     try {
       const r = await runAudit(['--url', url(pair.redis), '--url', url(pair.redoubt), '--format', 'sarif']);
       assert.equal(r.code, 0, r.stderr);
@@ -219,7 +238,7 @@ describe('redoubt audit --url: real redis-server and Redoubt, same configs', { s
   });
 
   it('a wrong password or an unreachable server: exit 2 with the reason, no password printed', async () => {
-    const pair = await startPair(join(fixtures, 'hardened.conf'));
+    const pair = await startPair(join(fixtures(), 'hardened.conf'));
     const closed = await freePort();
     try {
       const r = await runAudit([
@@ -239,17 +258,14 @@ describe('redoubt audit --url: real redis-server and Redoubt, same configs', { s
 
   it("an audit user without ACL DRYRUN: the users' rules decide which dangerous commands they reach", async () => {
     const conf = writeConf(
-      fixtures,
+      fixtures(),
       'no-dryrun.conf',
-      `include ${join(fixtures, 'hardened.conf')}\nuser auditor2 on >${AUDITOR} -@all +ping +info +config|get +acl|list +command\n`,
+      `include ${join(fixtures(), 'hardened.conf')}\nuser auditor2 on >${AUDITOR} -@all +ping +info +config|get +acl|list +command\n`,
     );
     const pair = await startPair(conf);
     try {
       const auth = `auditor2:${AUDITOR}@`;
-      const [a, b] = await Promise.all([
-        auditJson(['--url', url(pair.redis, auth)]),
-        auditJson(['--url', url(pair.redoubt, auth)]),
-      ]);
+      const [a, b] = await auditBoth(pair, auth);
       assert.deepEqual(comparable(b), comparable(a));
       // Both stay within the auditor profile (ACL DRYRUN for one, the rules for the other).
       const evidence = (fs: AuditFinding[], user: string): string | undefined =>
@@ -267,13 +283,10 @@ describe('redoubt audit --url: real redis-server and Redoubt, same configs', { s
   });
 
   it('an audit user without CONFIG GET / ACL LIST: those checks are reported as skipped, not guessed', async () => {
-    const pair = await startPair(join(fixtures, 'hardened.conf'));
+    const pair = await startPair(join(fixtures(), 'hardened.conf'));
     try {
       const auth = 'reader:9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d@';
-      const [a, b] = await Promise.all([
-        auditJson(['--url', url(pair.redis, auth)]),
-        auditJson(['--url', url(pair.redoubt, auth)]),
-      ]);
+      const [a, b] = await auditBoth(pair, auth);
       assert.deepEqual(comparable(b), comparable(a));
       assert.ok(a.some((f) => f.id === 'LIVE-LIMITED-VIEW' && f.severity === 'info'));
       assert.ok(!a.some((f) => f.id.startsWith('AUTH-') || f.id.startsWith('NET-')), JSON.stringify(a));
@@ -306,33 +319,17 @@ function selfSigned(dir: string, days: number): { cert: string; key: string } {
 describe('redoubt audit --url: real valkey-server and Redoubt, same configs', {
   skip: VALKEY === null ? 'valkey-server is not installed' : false,
 }, () => {
-  let fixtures: string;
-  before(() => {
-    fixtures = fixtureCopy();
-  });
-  after(() => rmSync(fixtures, { recursive: true, force: true }));
+  const fixtures = useFixtures();
 
   it('insecure.conf: the same findings as for Redoubt (and Redis), the server named with its Valkey version', async () => {
-    const pair = await startPair(join(fixtures, 'insecure.conf'), [], false, VALKEY as string);
+    const pair = await startPair(join(fixtures(), 'insecure.conf'), [], false, VALKEY as string);
     try {
-      const [a, b] = await Promise.all([
-        auditJson(['--url', url(pair.redis)]),
-        auditJson(['--url', url(pair.redoubt)]),
-      ]);
+      const [a, b] = await auditBoth(pair);
       assert.deepEqual(comparable(a), comparable(b));
       const info = a.find((f) => f.id === 'LIVE-SERVER-INFO') as AuditFinding;
       assert.match(info.title, /^valkey 8\.\d+\.\d+, role master$/);
       // The Redis 7.0 command table is Valkey's floor: FLUSHALL disabled by rename-command is seen.
-      assert.deepEqual(
-        a
-          .filter((f) => f.id === 'CMD-RENAME-COMMAND')
-          .map((f) => f.title)
-          .sort(),
-        [
-          'rename-command disables FLUSHALL instead of an ACL denying it',
-          'rename-command hides KEYS instead of an ACL denying it',
-        ],
-      );
+      assert.deepEqual(renameTitles(a), FIXTURE_RENAMES);
       const ran = await commandsRun(pair.redis, []);
       assert.deepEqual(
         ran.filter((c) => !READ_ONLY.has(c)),
@@ -344,18 +341,12 @@ describe('redoubt audit --url: real valkey-server and Redoubt, same configs', {
   });
 
   it('hardened.conf: nothing without credentials, nothing above low, the same as Redoubt', async () => {
-    const pair = await startPair(join(fixtures, 'hardened.conf'), [], false, VALKEY as string);
+    const pair = await startPair(join(fixtures(), 'hardened.conf'), [], false, VALKEY as string);
     try {
       const auth = `auditor:${AUDITOR}@`;
-      const [a, b] = await Promise.all([
-        auditJson(['--url', url(pair.redis, auth)]),
-        auditJson(['--url', url(pair.redoubt, auth)]),
-      ]);
+      const [a, b] = await auditBoth(pair, auth);
       assert.deepEqual(comparable(a), comparable(b));
-      assert.deepEqual(
-        a.filter((f) => ['critical', 'high', 'medium'].includes(f.severity)).map((f) => `${f.id} ${f.title}`),
-        [],
-      );
+      assert.deepEqual(aboveLow(a), []);
     } finally {
       await pair.stop();
     }
@@ -365,19 +356,12 @@ describe('redoubt audit --url: real valkey-server and Redoubt, same configs', {
 describe('redoubt audit --url: a real Redis 6.0 and Redoubt, same config', {
   skip: REDIS6 === null ? 'redis6-server is not installed (scripts/fetch-redis6.sh)' : false,
 }, () => {
-  let fixtures: string;
-  before(() => {
-    fixtures = fixtureCopy();
-  });
-  after(() => rmSync(fixtures, { recursive: true, force: true }));
+  const fixtures = useFixtures();
 
   it('insecure-redis6.conf: the same findings for both, without ACL DRYRUN (6.0 has none), read-only', async () => {
-    const pair = await startPair(join(fixtures, 'insecure-redis6.conf'), [], false, REDIS6 as string);
+    const pair = await startPair(join(fixtures(), 'insecure-redis6.conf'), [], false, REDIS6 as string);
     try {
-      const [a, b] = await Promise.all([
-        auditJson(['--url', url(pair.redis)]),
-        auditJson(['--url', url(pair.redoubt)]),
-      ]);
+      const [a, b] = await auditBoth(pair);
       assert.deepEqual(comparable(a), comparable(b));
       const got = new Set(a.map((f) => `${f.id} ${f.severity}`));
       for (const want of [
@@ -395,16 +379,7 @@ describe('redoubt audit --url: a real Redis 6.0 and Redoubt, same config', {
       const info = a.find((f) => f.id === 'LIVE-SERVER-INFO') as AuditFinding;
       assert.match(info.title, /^redis 6\.0\.\d+, role master$/);
       // The commands Redis 6.0 has (by COMMAND DOCS `since`): FLUSHALL disabled is seen.
-      assert.deepEqual(
-        a
-          .filter((f) => f.id === 'CMD-RENAME-COMMAND')
-          .map((f) => f.title)
-          .sort(),
-        [
-          'rename-command disables FLUSHALL instead of an ACL denying it',
-          'rename-command hides KEYS instead of an ACL denying it',
-        ],
-      );
+      assert.deepEqual(renameTitles(a), FIXTURE_RENAMES);
       // Without ACL DRYRUN the users' rules are judged by the audit itself.
       const carol = a.find((f) => f.id === 'CMD-DANGEROUS' && f.title.includes('"carol"')) as AuditFinding;
       assert.match(carol.evidence, /1 reachable: flushdb$/);
@@ -431,15 +406,11 @@ describe('redoubt audit --url rediss://: TLS on both servers', {
   skip: skip || opensslUnavailable() || false,
 }, () => {
   let pki: Pki;
-  let fixtures: string;
+  const fixtures = useFixtures();
   before(() => {
     pki = makePki();
-    fixtures = fixtureCopy();
   });
-  after(() => {
-    pki.remove();
-    rmSync(fixtures, { recursive: true, force: true });
-  });
+  after(() => pki.remove());
 
   it('TLS only with client certificates: version and certificate read, the same findings for both', async () => {
     const tls = [
@@ -450,7 +421,7 @@ describe('redoubt audit --url rediss://: TLS on both servers', {
       '--tls-ca-cert-file',
       pki.ca,
     ];
-    const pair = await startPair(join(fixtures, 'hardened.conf'), tls, true);
+    const pair = await startPair(join(fixtures(), 'hardened.conf'), tls, true);
     const client = pki.client('auditor');
     try {
       const args = (p: RunningProcess): string[] => [
@@ -487,9 +458,9 @@ describe('redoubt audit --url rediss://: TLS on both servers', {
 
   it('TLS with the plaintext port still open and tls-auth-clients no', async () => {
     const conf = writeConf(
-      fixtures,
+      fixtures(),
       'tls-open.conf',
-      `include ${join(fixtures, 'hardened.conf')}\ntls-auth-clients no\n`,
+      `include ${join(fixtures(), 'hardened.conf')}\ntls-auth-clients no\n`,
     );
     const dir = mkdtempSync(join(tmpdir(), 'redoubt-audit-tls-'));
     const long = selfSigned(dir, 400);
@@ -528,13 +499,13 @@ describe('redoubt audit --url rediss://: TLS on both servers', {
     const dir = mkdtempSync(join(tmpdir(), 'redoubt-audit-cert-'));
     const short = selfSigned(dir, 5);
     const tls = ['--tls-cert-file', short.cert, '--tls-key-file', short.key, '--tls-auth-clients', 'no'];
-    const pair = await startPair(join(fixtures, 'hardened.conf'), tls, true);
+    const pair = await startPair(join(fixtures(), 'hardened.conf'), tls, true);
     // Redoubt refuses TLSv1.1 in tls-protocols; Redis accepts it when its OpenSSL security level allows.
     const oldPort = await freePort();
     const old = await spawnServer(
       REDIS as string,
       [
-        join(fixtures, 'hardened.conf'),
+        join(fixtures(), 'hardened.conf'),
         '--port',
         '0',
         '--tls-port',
@@ -584,14 +555,10 @@ describe('redoubt audit --url rediss://: TLS on both servers', {
 });
 
 describe('redoubt audit --host: the machine the server runs on', { skip }, () => {
-  let fixtures: string;
-  before(() => {
-    fixtures = fixtureCopy();
-  });
-  after(() => rmSync(fixtures, { recursive: true, force: true }));
+  const fixtures = useFixtures();
 
   it('process user, listening addresses, file modes, firewall and a systemd unit', async () => {
-    const pair = await startPair(join(fixtures, 'hardened.conf'));
+    const pair = await startPair(join(fixtures(), 'hardened.conf'));
     try {
       const unit = join(FIXTURES, 'redis-root.service');
       const [a, b] = await Promise.all([

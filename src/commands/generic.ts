@@ -12,7 +12,6 @@
  */
 
 import type { Client } from '../core/client.js';
-import { freeEffort, LAZYFREE_THRESHOLD } from '../core/memory.js';
 import { keyspaceEvent, NOTIFY } from '../core/notify.js';
 import { rewriteCommand } from '../persistence/aof/propagation.js';
 import { killBgsave } from '../persistence/bgsave.js';
@@ -663,25 +662,16 @@ function delGeneric(c: Client, argv: string[], lazy: boolean): Reply {
   let n = 0;
   for (let i = 1; i < argv.length; i++) {
     const key = argv[i] as string;
-    if (lazy) countLazyFree(c, db, key);
+    if (lazy) {
+      const slot = db.slotOf(key);
+      if (slot !== NONE) c.server.memory.countLazyFree(db, slot);
+    }
     if (db.delete(key)) {
       n++;
       keyspaceEvent(c, NOTIFY.GENERIC, 'del', key);
     }
   }
   return n;
-}
-
-/**
- * Redis's dbAsyncDelete hands values bigger than LAZYFREE_THRESHOLD elements to
- * its free thread and counts them (INFO lazyfreed_objects). Redoubt drops every
- * value in O(1) and leaves it to the garbage collector, so only the count is kept.
- */
-function countLazyFree(c: Client, db: Database, key: string): void {
-  const slot = db.slotOf(key);
-  if (slot === NONE) return;
-  const v = db.valueObjectAt(slot);
-  if (v !== undefined && freeEffort(v) > LAZYFREE_THRESHOLD) c.server.memory.lazyfreedObjects++;
 }
 
 function delCommand(c: Client, argv: string[]): Reply {
@@ -1029,7 +1019,7 @@ function stringEncoding(v: string | Buffer, raw: boolean, embstr: boolean): stri
 }
 
 function lfuPolicy(c: Client): boolean {
-  return c.server.config.get<string>('maxmemory-policy').includes('lfu');
+  return c.server.memory.policyIsLfu;
 }
 
 /** MAXMEMORY_FLAG_NO_SHARED_INTEGERS applies only while maxmemory is set. */
@@ -1073,7 +1063,7 @@ function objectFreqCommand(c: Client, argv: string[]): Reply {
   const slot = lookupObject(db, argv[2] as string);
   if (slot === NONE) return null;
   if (!lfuPolicy(c)) throw GENERIC_ERR.lfuNotSelected;
-  return lfuDecrAndReturn(db.lruOf(slot));
+  return lfuDecrAndReturn(db.lruOf(slot), c.server.memory.lfu.decayTime);
 }
 
 const OBJECT_HELP = [

@@ -15,7 +15,6 @@ import type { Server } from '../core/server.js';
 import { allowFromKind } from '../net/allow.js';
 import { runAsKind } from '../security/privilege.js';
 import { type UserNetworkTable, userAllowFromKind } from '../security/user-networks.js';
-import { lfuSettings } from '../store/lfu.js';
 import { limitsOf } from '../store/types/limits.js';
 import {
   type BufferLimits,
@@ -1307,8 +1306,8 @@ export const DIRECTIVES: readonly Directive<unknown>[] = [
     name: 'lfu-log-factor',
     kind: int(0n, INT_MAX),
     default: 10,
-    apply: (_server, v) => {
-      lfuSettings.logFactor = Number(v);
+    apply: (server, v) => {
+      server.memory.lfu.logFactor = Number(v);
     },
     doc: 'Logarithmic factor of the LFU access counter.',
   }),
@@ -1316,8 +1315,8 @@ export const DIRECTIVES: readonly Directive<unknown>[] = [
     name: 'lfu-decay-time',
     kind: int(0n, INT_MAX),
     default: 1,
-    apply: (_server, v) => {
-      lfuSettings.decayTime = Number(v);
+    apply: (server, v) => {
+      server.memory.lfu.decayTime = Number(v);
     },
     doc: 'Minutes of idleness per decrement of the LFU access counter.',
   }),

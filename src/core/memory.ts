@@ -22,7 +22,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { Database } from '../store/database.js';
-import { lfuDecrAndReturn } from '../store/lfu.js';
+import { type LfuSettings, lfuDecrAndReturn } from '../store/lfu.js';
 import { ListObject } from '../store/types/list.js';
 import { StreamObject } from '../store/types/stream.js';
 import type { DataObject } from '../store/value.js';
@@ -76,7 +76,7 @@ function inPool(pool: readonly (Candidate | null)[], db: number, slot: number, k
 }
 
 /** A value whose free effort exceeds this is "freed lazily" by UNLINK-style deletion (LAZYFREE_THRESHOLD). */
-export const LAZYFREE_THRESHOLD = 64;
+const LAZYFREE_THRESHOLD = 64;
 
 /**
  * Redis's lazyfreeGetFreeEffort: how many allocations freeing the value takes.
@@ -84,7 +84,7 @@ export const LAZYFREE_THRESHOLD = 64;
  * quicklist one per node (about 8 KB of elements each); a stream one per
  * radix-tree node plus its groups' pending entries.
  */
-export function freeEffort(v: DataObject): number {
+function freeEffort(v: DataObject): number {
   const enc = v.encoding();
   if (enc === 'listpack' || enc === 'intset') return 1;
   if (v instanceof ListObject) return Math.max(1, Math.ceil(v.memoryUsage(5) / 8192));
@@ -159,9 +159,10 @@ export class ServerMemory {
 
   maxmemory = 0;
   private policy = POLICY_NOEVICTION;
-  private policyName = 'noeviction';
   samples = 5;
   tenacity = 10;
+  /** lfu-log-factor and lfu-decay-time, shared with the databases while an LFU policy is set. */
+  readonly lfu: LfuSettings = { logFactor: 10, decayTime: 1 };
   /** maxmemory-clients as configured: bytes, or a negative percentage of maxmemory. */
   private clientsLimitSetting = 0;
   /** Random policies start from the database after the last one used (next_db). */
@@ -177,9 +178,9 @@ export class ServerMemory {
   }
 
   setPolicy(name: string): void {
-    this.policyName = name;
     this.policy = POLICIES[name] ?? POLICY_NOEVICTION;
-    Database.lfu = (this.policy & POLICY_LFU) !== 0;
+    const lfu = (this.policy & POLICY_LFU) !== 0 ? this.lfu : null;
+    for (const db of this.server.dbs) db.lfu = lfu;
     this.pool.fill(null);
   }
 
@@ -395,7 +396,8 @@ export class ServerMemory {
       const key = db.keyOf(slot) as string;
       let idle: number;
       if ((policy & POLICY_LRU) !== 0) idle = db.idleMsAt(slot);
-      else if ((policy & POLICY_LFU) !== 0) idle = 255 - lfuDecrAndReturn(db.clockAt(slot));
+      else if ((policy & POLICY_LFU) !== 0)
+        idle = 255 - lfuDecrAndReturn(db.clockAt(slot), this.lfu.decayTime);
       else {
         const when = db.getExpireExact(key);
         idle = Number.MAX_SAFE_INTEGER - (typeof when === 'bigint' ? Number.MAX_SAFE_INTEGER : when);
@@ -427,15 +429,23 @@ export class ServerMemory {
     const key = db.keyOf(slot) as string;
     if (server.snapshot !== null) server.snapshot.preserve(db, key);
     if (server.propagation.sink !== null) server.propagation.also(db.id, [lazy ? 'UNLINK' : 'DEL', key]);
-    if (lazy) {
-      const v = db.valueObjectAt(slot);
-      if (v !== undefined && freeEffort(v) > LAZYFREE_THRESHOLD) this.lazyfreedObjects++;
-    }
+    if (lazy) this.countLazyFree(db, slot);
     const dirty = server.stats.dirty;
     db.evictSlot(slot);
     server.stats.dirty = dirty;
     this.evictedKeys++;
     server.notifyKeyspaceEvent(NOTIFY.EVICTED, 'evicted', key, db.id);
+  }
+
+  /**
+   * A value deleted "lazily" (UNLINK, lazyfree-lazy-*): Redis's dbAsyncDelete
+   * hands values whose free effort exceeds LAZYFREE_THRESHOLD to its free
+   * thread and counts them (INFO lazyfreed_objects). Redoubt drops every value
+   * in O(1) and leaves it to the garbage collector, so only the count is kept.
+   */
+  countLazyFree(db: Database, slot: number): void {
+    const v = db.valueObjectAt(slot);
+    if (v !== undefined && freeEffort(v) > LAZYFREE_THRESHOLD) this.lazyfreedObjects++;
   }
 
   /** CONFIG RESETSTAT: eviction counters and times (a stretch over the limit in progress restarts now). */
@@ -455,9 +465,5 @@ export class ServerMemory {
       this.server.logger.warning(
         `WARNING: the new maxmemory value set via CONFIG SET (${this.maxmemory}) is smaller than the current memory usage (${used}). This will result in key eviction and/or the inability to accept new write commands depending on the maxmemory-policy.`,
       );
-  }
-
-  get policyLabel(): string {
-    return this.policyName;
   }
 }

@@ -4,7 +4,7 @@ import { idleSeconds, lru, now } from '../util/clock.js';
 import { randomInt } from '../util/random.js';
 import { ARENA_MAX, ByteArena, chunkSize } from './arena.js';
 import { KeyIndex } from './key-index.js';
-import { lfuInit, lfuTouch } from './lfu.js';
+import { type LfuSettings, lfuInit, lfuTouch } from './lfu.js';
 import {
   accountedBytes,
   HEAP_NUMBER,
@@ -33,11 +33,6 @@ export const F_EMBSTR = 1 << 28;
 
 /** An absolute expiry in ms: a bigint only beyond 2^53, so PEXPIREAT up to LLONG_MAX is kept exactly. */
 export type ExpireTime = number | bigint;
-
-/** The clock bits of a key given a new value: now under LRU, unchanged under LFU. */
-function freshClock(meta: number): number {
-  return Database.lfu ? meta & LRU_MASK : lru();
-}
 
 /** A slot index into the keyspace arrays; NONE when a key is absent. */
 export type Slot = number;
@@ -117,14 +112,19 @@ export class Database {
   observer: KeyspaceObserver = NO_OBSERVER;
   /** Set by the dispatcher for CLIENT NO-TOUCH clients. */
   static noTouch = false;
-  /** An LFU maxmemory-policy is set: the clock bits hold LFU data (see lfu.ts). */
-  static lfu = false;
+  /**
+   * The server's LFU settings while an LFU maxmemory-policy is set (the clock
+   * bits then hold LFU data, see lfu.ts); null under any other policy.
+   */
+  lfu: LfuSettings | null = null;
   /** Set by the dispatcher while a read-only command runs: lookups count hits and misses. */
   static countStats = false;
   /** Loading the AOF: nothing expires (as Redis's keyIsExpired while loading), so commands replay as they ran. */
   static loading = false;
   hits = 0;
   misses = 0;
+  /** The slot the last lookup found or the last insert used (accountObject's shortcut; checked by key). */
+  private lastSlot: Slot = 0;
   /** Cursor of volatile-key sampling when TTLs are sparse (sampleSlots). */
   private sampleCursor: Iterator<string> | null = null;
   /** Cursor state for the active expiry cycle. */
@@ -163,7 +163,7 @@ export class Database {
       this.rec.byteLength +
       this.index.byteLength +
       (this.keyAt.length * 2 + this.free.length) * PUSHED_SLOT +
-      this.expires.size * (MAP_ENTRY + HEAP_NUMBER)
+      this.expiresOverheadBytes
     );
   }
 
@@ -197,8 +197,13 @@ export class Database {
    * (amortised O(1), see accountedBytes). Strings are accounted as they are stored.
    */
   accountObject(key: string): void {
-    const slot = this.index.get(key);
-    if (slot === undefined) return;
+    // Usually the key the command just looked up or added: no second index lookup.
+    let slot = this.lastSlot;
+    if (this.keyAt[slot] !== key) {
+      const found = this.index.get(key);
+      if (found === undefined) return;
+      slot = found;
+    }
     const cell = this.cellAt[slot];
     if (!(cell instanceof DataObject)) return;
     const i = slot * STRIDE + OBJ8;
@@ -239,8 +244,9 @@ export class Database {
       return NONE;
     }
     if (Database.countStats) this.hits++;
+    this.lastSlot = slot;
     if (!Database.noTouch)
-      this.rec[i] = (meta & ~LRU_MASK) | (Database.lfu ? lfuTouch(meta & LRU_MASK) : lru());
+      this.rec[i] = (meta & ~LRU_MASK) | (this.lfu !== null ? lfuTouch(meta & LRU_MASK, this.lfu) : lru());
     return slot;
   }
 
@@ -468,9 +474,9 @@ export class Database {
       this.observer.modified(this, key);
     } else {
       // Redis's setKey looks the key up for writing first: under LFU that is an access.
-      if (Database.lfu && !Database.noTouch) {
+      if (this.lfu !== null && !Database.noTouch) {
         const meta = this.meta(slot);
-        this.setMeta(slot, (meta & ~LRU_MASK) | lfuTouch(meta & LRU_MASK));
+        this.setMeta(slot, (meta & ~LRU_MASK) | lfuTouch(meta & LRU_MASK, this.lfu));
       }
       this.setAt(slot, value, keepTtl, raw);
     }
@@ -484,7 +490,7 @@ export class Database {
     const key = this.keyAt[slot] as string;
     let meta = this.store(slot, value);
     // A new value: a fresh LRU stamp; under LFU the key keeps its counter (Redis's dbSetValue).
-    meta = (meta & ~(LRU_MASK | F_RAW | F_UNSHARED | F_EMBSTR)) | freshClock(meta) | (raw ? F_RAW : 0);
+    meta = (meta & ~(LRU_MASK | F_RAW | F_UNSHARED | F_EMBSTR)) | this.freshClock(meta) | (raw ? F_RAW : 0);
     if (!keepTtl && (meta & F_EXPIRE) !== 0) {
       this.expires.delete(key);
       meta &= ~F_EXPIRE;
@@ -534,9 +540,14 @@ export class Database {
       this.store(slot, this.readString(slot) + suffix);
     }
     const m = this.meta(slot);
-    this.setMeta(slot, (m & ~(LRU_MASK | F_UNSHARED)) | freshClock(m) | F_RAW);
+    this.setMeta(slot, (m & ~(LRU_MASK | F_UNSHARED)) | this.freshClock(m) | F_RAW);
     this.observer.modified(this, key);
     return total;
+  }
+
+  /** The clock bits of a key given a new value: now under LRU, unchanged under LFU. */
+  private freshClock(meta: number): number {
+    return this.lfu !== null ? meta & LRU_MASK : lru();
   }
 
   /** Record an in-place modification of a key's value (WATCH, dirty counters). */
@@ -632,8 +643,9 @@ export class Database {
     this.rec[i + OBJ8] = 0;
     this.keyBytes += stringBytes(key.length);
     const meta = this.store(slot, value);
-    this.rec[i] = meta | (Database.lfu ? lfuInit() : lru()) | flags;
+    this.rec[i] = meta | (this.lfu !== null ? lfuInit() : lru()) | flags;
     this.index.add(key, slot);
+    this.lastSlot = slot;
     this.observer.created?.(this, key);
     return slot;
   }

@@ -9,8 +9,11 @@
 
 export const LFU_INIT_VAL = 5;
 
-/** Set from lfu-log-factor and lfu-decay-time (config apply). */
-export const lfuSettings = { logFactor: 10, decayTime: 1 };
+/** A server's lfu-log-factor and lfu-decay-time (held by its ServerMemory, shared by its databases). */
+export interface LfuSettings {
+  logFactor: number;
+  decayTime: number;
+}
 
 /** Minutes since the epoch, 16 bits (LFUGetTimeInMinutes). */
 export function lfuMinutes(): number {
@@ -18,7 +21,7 @@ export function lfuMinutes(): number {
 }
 
 /** The counter after the decay the idle time calls for (LFUDecrAndReturn). */
-export function lfuDecrAndReturn(bits: number, decayTime = lfuSettings.decayTime): number {
+export function lfuDecrAndReturn(bits: number, decayTime: number): number {
   const ldt = bits >>> 8;
   const counter = bits & 255;
   const now = lfuMinutes();
@@ -28,16 +31,16 @@ export function lfuDecrAndReturn(bits: number, decayTime = lfuSettings.decayTime
 }
 
 /** Logarithmic increment (LFULogIncr). */
-export function lfuLogIncr(counter: number): number {
+export function lfuLogIncr(counter: number, logFactor: number): number {
   if (counter === 255) return 255;
   const base = counter - LFU_INIT_VAL;
-  const p = 1 / (Math.max(base, 0) * lfuSettings.logFactor + 1);
+  const p = 1 / (Math.max(base, 0) * logFactor + 1);
   return Math.random() < p ? counter + 1 : counter;
 }
 
 /** An access (updateLFU): the new 24 clock bits. */
-export function lfuTouch(bits: number): number {
-  return (lfuMinutes() << 8) | lfuLogIncr(lfuDecrAndReturn(bits));
+export function lfuTouch(bits: number, lfu: LfuSettings): number {
+  return (lfuMinutes() << 8) | lfuLogIncr(lfuDecrAndReturn(bits, lfu.decayTime), lfu.logFactor);
 }
 
 /** A new key's clock bits. */

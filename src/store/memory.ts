@@ -109,8 +109,8 @@ export function sampledSum(
 }
 
 /**
- * The write path's estimate of an object: a full estimate (`memoryUsage` with
- * MEMORY USAGE's default 5 samples... 8 here) is re-taken when the element
+ * The write path's estimate of an object: a full estimate (`memoryUsage` over
+ * ACCOUNT_SAMPLES elements, or all of a small value) is re-taken when the element
  * count moved by more than a quarter since the last one, or every 32 writes;
  * in between the last estimate is scaled by the element count. Each write to a
  * collection therefore costs O(1) accounting however big the value is.
