@@ -12,8 +12,12 @@ export class OutputBuffer {
   buf: Buffer;
   pos = 0;
 
-  constructor(size = INITIAL) {
-    this.buf = Buffer.allocUnsafeSlow(size);
+  constructor(
+    private readonly initial = INITIAL,
+    /** Kept for reuse up to this size; a larger one (grown by a burst) is dropped. */
+    private readonly keepMax = KEEP_MAX,
+  ) {
+    this.buf = Buffer.allocUnsafeSlow(initial);
   }
 
   get length(): number {
@@ -100,12 +104,18 @@ export class OutputBuffer {
     return this.buf.subarray(0, this.pos);
   }
 
+  /** Drop the first `n` bytes (they were written elsewhere); the rest moves to the front. */
+  consume(n: number): void {
+    this.buf.copy(this.buf, 0, n, this.pos);
+    this.pos -= n;
+  }
+
   /**
    * After `view()` was handed to the socket: start over in the same memory when
    * the socket copied everything (`reusable`), else in a fresh buffer.
    */
   reset(reusable: boolean): void {
     this.pos = 0;
-    if (!reusable || this.buf.length > KEEP_MAX) this.buf = Buffer.allocUnsafeSlow(INITIAL);
+    if (!reusable || this.buf.length > this.keepMax) this.buf = Buffer.allocUnsafeSlow(this.initial);
   }
 }

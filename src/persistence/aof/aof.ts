@@ -35,6 +35,7 @@ import { AOF_ERR } from '../../commands/errors.js';
 import { strerror } from '../../config/kinds.js';
 import type { Client } from '../../core/client.js';
 import type { Server } from '../../core/server.js';
+import { OutputBuffer } from '../../protocol/output.js';
 import type { ErrorReply } from '../../protocol/reply.js';
 import { ensurePrivateDir, fsyncDir, openPrivateAppend, writeFileAtomic } from '../../security/files.js';
 import { AtomicFileWriter } from '../atomic-file.js';
@@ -72,7 +73,8 @@ export class Aof implements PropagationSink {
   manifest: Manifest | undefined;
   private fd: number | null = null;
   /** Commands not yet written (latin1). */
-  private buf = '';
+  /** Recorded commands not written yet, as RESP bytes (encoded once, written as they are). */
+  private readonly buf = new OutputBuffer(64 * 1024, 8 * 1024 * 1024);
   /** The database the last written command ran in (-1: the next one gets a SELECT). */
   private selectedDb = -1;
   /** Unix second of the last `#TS:` annotation. */
@@ -141,16 +143,22 @@ export class Aof implements PropagationSink {
     if (this.timestamps) {
       const t = Math.floor(Date.now() / 1000);
       if (this.curTimestamp < t) {
-        this.buf += `#TS:${t}\r\n`;
+        this.buf.latin1(`#TS:${t}\r\n`);
         this.curTimestamp = t;
       }
     }
     if (db !== this.selectedDb) {
       const id = String(db);
-      this.buf += `*2\r\n$6\r\nSELECT\r\n$${id.length}\r\n${id}\r\n`;
+      this.buf.latin1(`*2\r\n$6\r\nSELECT\r\n$${id.length}\r\n${id}\r\n`);
       this.selectedDb = db;
     }
-    this.buf += commandResp(argv);
+    const out = this.buf;
+    out.header(42, argv.length);
+    for (const a of argv) {
+      out.header(36, a.length);
+      out.latin1(a);
+      out.crlf();
+    }
   }
 
   /**
@@ -198,7 +206,7 @@ export class Aof implements PropagationSink {
   flush(): void {
     const fd = this.fd;
     if (fd === null || this.buf.length === 0) return;
-    const data = Buffer.from(this.buf, 'latin1');
+    const data = this.buf.view();
     let off = 0;
     try {
       while (off < data.length) off += writeSync(fd, data, off, data.length - off);
@@ -207,8 +215,9 @@ export class Aof implements PropagationSink {
       this.writeFailed(err, fd, off, data.length);
       return;
     }
-    this.buf = '';
     this.currentSize += data.length;
+    // writeSync copied the bytes: the same memory takes the next turn's records.
+    this.buf.reset(true);
     if (this.writeError !== undefined) {
       this.server.logger.warning('AOF write error looks solved, Redis can write again.');
       this.writeError = undefined;
@@ -246,7 +255,7 @@ export class Aof implements PropagationSink {
           log.warning(
             `Could not remove short write from the append-only file.  Redis may refuse to load the AOF the next time it starts.  ftruncate: ${strerror(e)}`,
           );
-        this.buf = this.buf.slice(written);
+        this.buf.consume(written);
         this.currentSize += written;
       }
     }
@@ -607,7 +616,7 @@ export class Aof implements PropagationSink {
     this.switchFd(null);
     // What could not be written is dropped, as Redis frees aof_buf: a later
     // CONFIG SET appendonly yes writes a base that already holds it.
-    this.buf = '';
+    this.buf.reset(true);
     this.state = 'off';
     this.server.logger.notice('Calling fsync() on the AOF file.');
   }
