@@ -22,6 +22,7 @@ import { type SnapshotSink, startSnapshot } from '../src/persistence/point-in-ti
 import { loadRdb } from '../src/persistence/rdb/loader.js';
 import { BufferSource } from '../src/persistence/rdb/reader.js';
 import { limitsOf } from '../src/store/types/limits.js';
+import { crc64 } from '../src/util/crc64.js';
 import { datasetCommands } from './helpers/dataset.js';
 import { type Arg, encode, parse, RespConnection, type Value } from './helpers/resp.js';
 import {
@@ -366,6 +367,89 @@ async function bothServers(
     for (const d of dirs) rmSync(d, { recursive: true, force: true });
   }
 }
+
+/** An RDB file past its magic and aux fields (ctime and used-mem differ between two saves), without the CRC. */
+function afterAux(file: Buffer): Buffer {
+  let p = 9;
+  const skipString = (): void => {
+    const b = file[p] as number;
+    const len = b & 0x3f;
+    if (b >> 6 === 0) p += 1 + len;
+    else if (b >> 6 === 1) p += 2 + ((len << 8) | (file[p + 1] as number));
+    else if (b >> 6 === 2) p += 5 + file.readUInt32BE(p + 1);
+    else if (len <= 2)
+      p += 1 + (1 << len); // integer-encoded: 1, 2 or 4 bytes
+    else throw new Error('unexpected LZF aux field');
+  };
+  while (file[p] === 0xfa) {
+    p++;
+    skipString();
+    skipString();
+  }
+  return file.subarray(p, file.length - 8);
+}
+
+describe('background snapshots encode on another thread', () => {
+  it('BGSAVE writes the bytes SAVE writes (in-thread), with compression and checksum on or off', async () => {
+    const dir = tmp();
+    const r = await startRedoubt({ dir, save: '' });
+    const c = await RespConnection.open(r.port);
+    try {
+      await run(c, datasetCommands());
+      await c.call('SELECT', '0');
+      // Many keys (frames across many chunks), values LZF gives up on, and strings
+      // longer than a frame chunk (256 KB) in both kinds.
+      const noise = (n: number): Buffer => randomBytes(n);
+      await run(
+        c,
+        Array.from({ length: 3000 }, (_, i) => [
+          'SET',
+          `k:${i}`,
+          i % 2 === 0 ? noise(1024) : `value ${i} `.repeat(40),
+        ]),
+      );
+      await run(c, [
+        ['SET', 'huge:noise', noise(300_000)],
+        ['SET', 'huge:text', 'lorem ipsum '.repeat(300_000)],
+        ['HSET', 'huge:hash', 'f', noise(400_000), 'g', 'x'.repeat(400_000)],
+      ]);
+      const compare = async (conn: RespConnection, what: string, checksum: boolean): Promise<void> => {
+        assert.deepEqual(await conn.call('SAVE'), { status: 'OK' });
+        const inThread = readFileSync(join(dir, 'dump.rdb'));
+        assert.deepEqual(await conn.call('BGSAVE'), { status: 'Background saving started' });
+        assert.equal(infoField(await bgsaveFinished(conn), 'rdb_last_bgsave_status'), 'ok');
+        const offloaded = readFileSync(join(dir, 'dump.rdb'));
+        assert.ok(afterAux(offloaded).equals(afterAux(inThread)), what);
+        const stored = offloaded.subarray(offloaded.length - 8);
+        const want = checksum ? crc64(offloaded, 0, offloaded.length - 8) : Buffer.alloc(8);
+        assert.ok(stored.equals(want), `${what}: checksum`);
+        assert.deepEqual(readdirSync(dir), ['dump.rdb'], `${what}: no temporary file left`);
+      };
+      for (const compression of ['yes', 'no']) {
+        assert.deepEqual(await c.call('CONFIG', 'SET', 'rdbcompression', compression), { status: 'OK' });
+        await compare(c, `rdbcompression ${compression}`, true);
+      }
+      assert.deepEqual(await c.call('CONFIG', 'SET', 'rdbcompression', 'yes'), { status: 'OK' });
+      assert.deepEqual(await c.call('SAVE'), { status: 'OK' });
+      const keys = await c.call('DBSIZE');
+      // rdbchecksum is immutable: a second server loads the file and saves without one.
+      const again = await startRedoubt({ dir, save: '', rdbchecksum: 'no' });
+      const c2 = await RespConnection.open(again.port);
+      try {
+        assert.equal(await c2.call('DBSIZE'), keys);
+        assert.equal(await c2.call('STRLEN', 'huge:text'), 12 * 300_000);
+        await compare(c2, 'rdbchecksum no', false);
+      } finally {
+        c2.close();
+        await again.stop();
+      }
+    } finally {
+      c.close();
+      await r.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
 
 describe('BGSAVE commands as redis-server', () => {
   it('replies and errors: started, already in progress, SAVE refused meanwhile, syntax, EXEC schedules', async (t) => {

@@ -37,6 +37,8 @@ export class AsyncAtomicFile implements SnapshotSink {
   private failure: Error | null = null;
   private closing = false;
   private aborted = false;
+  /** holdDescriptor() calls not yet released. */
+  private holds = 0;
   /** Waiting for the backlog to fall to `limit` bytes. */
   private waiters: { limit: number; resolve: () => void; reject: (err: Error) => void }[] = [];
   /** Bytes accepted so far. */
@@ -51,6 +53,30 @@ export class AsyncAtomicFile implements SnapshotSink {
 
   get backlog(): number {
     return this.queued;
+  }
+
+  /** The temporary file's descriptor, for a writer that writes it directly (the encoder thread). */
+  get descriptor(): number {
+    return this.fd;
+  }
+
+  /** `n` bytes were written through `descriptor` (not through `write`). */
+  wroteDirectly(n: number): void {
+    this.bytes += n;
+  }
+
+  /**
+   * Someone else writes through `descriptor`: until `releaseDescriptor`, an
+   * abort removes the file but leaves the descriptor open (closing it under a
+   * write could let a new file reuse its number and receive the bytes).
+   */
+  holdDescriptor(): void {
+    this.holds++;
+  }
+
+  releaseDescriptor(): void {
+    if (this.holds === 0) return;
+    if (--this.holds === 0 && this.aborted && !this.closing && !this.writing) closeSync(this.fd);
   }
 
   write(chunk: Buffer): void {
@@ -103,7 +129,7 @@ export class AsyncAtomicFile implements SnapshotSink {
     // Once closing, close() cleans up itself.
     if (this.closing) return;
     this.removeTemp();
-    if (!this.writing) closeSync(this.fd);
+    if (!this.writing && this.holds === 0) closeSync(this.fd);
   }
 
   private removeTemp(): void {

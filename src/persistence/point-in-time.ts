@@ -23,6 +23,8 @@ import { getKeys } from '../commands/keyspecs.js';
 import { CMD_WRITE, type Command } from '../commands/registry.js';
 import type { Server } from '../core/server.js';
 import { type Database, NONE } from '../store/database.js';
+import { offloadEncoding } from './encode-offload.js';
+import { AsyncAtomicFile } from './file-sink.js';
 import { RdbSerializer, type SnapshotOptions as RdbSnapshotOptions } from './rdb/serializer.js';
 import { MemorySink, type RdbSink } from './rdb/writer.js';
 import { snapshotOptions } from './snapshot.js';
@@ -92,6 +94,8 @@ export class PointInTimeSnapshot {
   copiedKeys = 0;
   private readonly options: RdbSnapshotOptions;
   private readonly ser: RdbSerializer;
+  /** The file's sink, behind the encoder thread when one runs. */
+  private readonly sink: SnapshotSink;
   private readonly parts: DbPart[] = [];
   /** Parts whose contents live in a server database, by that database. */
   private readonly live = new Map<Database, DbPart>();
@@ -105,12 +109,15 @@ export class PointInTimeSnapshot {
   /** Use `startSnapshot`. */
   constructor(
     private readonly server: Server,
-    private readonly sink: SnapshotSink,
+    sink: SnapshotSink,
     private readonly opts: SnapshotOptions,
   ) {
     this.purpose = opts.purpose;
     this.options = { ...snapshotOptions(server), aofBase: opts.aofBase === true };
-    this.ser = new RdbSerializer(sink, this.options);
+    // LZF, the CRC-64 and the file's writes on another core when a thread can run (encode-offload.ts).
+    const offload = sink instanceof AsyncAtomicFile ? offloadEncoding(sink, this.options.compression) : null;
+    this.sink = offload ?? sink;
+    this.ser = new RdbSerializer(this.sink, this.options, offload !== null);
     let total = 0;
     for (const db of server.dbs) {
       if (db.size === 0) continue;

@@ -37,8 +37,10 @@ export class RdbSerializer {
   constructor(
     sink: RdbSink,
     private readonly opts: SnapshotOptions,
+    /** Write frames for an encoder thread (RdbWriter's framed mode). */
+    framed = false,
   ) {
-    this.w = new RdbWriter(sink, opts.compression);
+    this.w = new RdbWriter(sink, opts.compression, framed);
   }
 
   /** Bytes produced so far. */
