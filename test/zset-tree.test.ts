@@ -83,7 +83,7 @@ describe('sorted-set B+tree against a model', () => {
     };
     const remove = (e: string): void => {
       const s = members.get(e) as number;
-      assert.ok(tree.delete(s, e), `delete ${e}`);
+      assert.equal(tree.delete(s, e), e, `delete ${e}`);
       model.splice(lowerIndex(model, [s, e]), 1);
       members.delete(e);
     };
@@ -91,7 +91,7 @@ describe('sorted-set B+tree against a model', () => {
       // Grow to 20 000 (three levels), with many equal scores ordered by member.
       for (let i = 0; i < 20000; i++) insert(Math.floor(rnd() * 1000) / 2, `m${i}`);
       check(tree, model, rnd, 'grown');
-      assert.equal(tree.delete(12345.5, 'nope'), false);
+      assert.equal(tree.delete(12345.5, 'nope'), undefined);
       // Churn: deletes and inserts at random.
       for (let i = 0; i < 20000; i++) {
         if (rnd() < 0.5 && members.size > 0) {

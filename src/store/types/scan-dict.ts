@@ -29,6 +29,21 @@ export class ScanDict<V> {
   private index = new Map<string, number>();
   private nextSeq = 1;
   private holes = 0;
+  /**
+   * The key `get` found last and its position: a `set` of the same key string
+   * right after (ZADD, HINCRBY: read, then write) skips the second Map lookup.
+   * Cleared by anything that moves or removes positions.
+   */
+  private lastKey: string | undefined = undefined;
+  private lastPos = 0;
+
+  /**
+   * @param hole What a deleted position's value becomes. A sorted set's dict
+   *   passes 0, so its value array only ever holds numbers and V8 keeps the
+   *   scores unboxed (an `undefined` would turn it into an array of boxed
+   *   doubles, one heap allocation per score written).
+   */
+  constructor(private readonly hole?: V) {}
 
   get size(): number {
     return this.index.size;
@@ -60,12 +75,15 @@ export class ScanDict<V> {
 
   get(key: string): V | undefined {
     const pos = this.index.get(key);
-    return pos === undefined ? undefined : this.vs[pos];
+    if (pos === undefined) return undefined;
+    this.lastKey = key;
+    this.lastPos = pos;
+    return this.vs[pos];
   }
 
   /** Insert or update; true when the key is new. An updated key keeps its position. */
   set(key: string, value: V): boolean {
-    const pos = this.index.get(key);
+    const pos = key === this.lastKey ? this.lastPos : this.index.get(key);
     if (pos !== undefined) {
       this.vs[pos] = value;
       return false;
@@ -88,6 +106,7 @@ export class ScanDict<V> {
   delete(key: string): boolean {
     const pos = this.index.get(key);
     if (pos === undefined) return false;
+    this.lastKey = undefined;
     this.index.delete(key);
     if (this.index.size === 0) {
       this.ks = [];
@@ -97,7 +116,7 @@ export class ScanDict<V> {
       return true;
     }
     this.ks[pos] = undefined;
-    this.vs[pos] = undefined;
+    this.vs[pos] = this.hole;
     this.holes++;
     if (this.holes > MIN_HOLES_TO_COMPACT && this.holes > this.index.size) this.compact();
     return true;
@@ -196,7 +215,7 @@ export class ScanDict<V> {
 
   /** A copy with the same iteration order. */
   clone(copyValue: (v: V) => V = (v) => v): ScanDict<V> {
-    const d = new ScanDict<V>();
+    const d = new ScanDict<V>(this.hole);
     this.forEach((k, v) => {
       d.add(k, copyValue(v));
     });

@@ -23,7 +23,8 @@ const ZTREE_LEAF = OBJECT_HEADER + 4 * PTR;
 export class ZSetObject extends DataObject {
   readonly type = 'zset' as const;
   tree = new ZTree();
-  dict = new ScanDict<number>();
+  /** Scores stay unboxed: deleted positions hold 0, never undefined (see ScanDict). */
+  dict = new ScanDict<number>(0);
   listpack = true;
 
   /** `zaddGenericCommand` on a missing key: a listpack unless the limits exclude it already. */
@@ -90,8 +91,10 @@ export class ZSetObject extends DataObject {
   update(member: string, current: number, score: number): void {
     if (current === score) return;
     const s = this.listpack ? listpackScore(score) : score;
-    this.tree.delete(current, member);
-    this.tree.insert(s, member);
+    // The tree keeps the member string it already holds: the command's copy then
+    // dies young instead of being promoted into the tree (and its old one with it).
+    const stored = this.tree.delete(current, member) ?? member;
+    this.tree.insert(s, stored);
     this.dict.set(member, s);
   }
 

@@ -236,11 +236,12 @@ export class ZTree {
     this.addSibling(depth - 1, n, right, leftCount, rightCount, sepScore, sepEle);
   }
 
-  /** Delete an element; false when absent. */
-  delete(s: number, e: string): boolean {
+  /** Delete an element: the member string the tree held, or undefined when absent. */
+  delete(s: number, e: string): string | undefined {
     const leaf = this.descend(s, e);
     const pos = ZTree.lowerIn(leaf, s, e);
-    if (pos >= leaf.eles.length || leaf.eles[pos] !== e || leaf.scores[pos] !== s) return false;
+    const stored = leaf.eles[pos];
+    if (stored !== e || leaf.scores[pos] !== s) return undefined;
     leaf.scores.splice(pos, 1);
     leaf.eles.splice(pos, 1);
     for (let d = 0; d < this.pathNodes.length; d++) {
@@ -250,7 +251,7 @@ export class ZTree {
     }
     this.length--;
     if (leaf.eles.length < LEAF_MIN) this.rebalance(this.pathNodes.length - 1, leaf);
-    return true;
+    return stored;
   }
 
   /** Merge an underfull node (at path depth `depth` + 1, child of the node at `depth`) with a sibling, or drop it when empty. */
