@@ -45,7 +45,9 @@ describe('ScanDict', () => {
         assert.equal(d.size, model.size);
       }
       const seen = new Map<string, number>();
-      d.forEach((k, v) => seen.set(k, v));
+      d.forEach((k, v) => {
+        seen.set(k, v);
+      });
       assert.deepEqual(seen, model);
     });
   }
