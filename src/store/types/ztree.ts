@@ -47,6 +47,34 @@ class Inner {
 
 type TreeNode = Leaf | Inner;
 
+/** `a.splice(pos, 0, v)` without the result array splice allocates (one copy per element kind, each monomorphic). */
+function insertScore(a: number[], pos: number, v: number): void {
+  let i = a.length;
+  a.push(v);
+  for (; i > pos; i--) a[i] = a[i - 1] as number;
+  a[pos] = v;
+}
+
+function insertEle(a: string[], pos: number, v: string): void {
+  let i = a.length;
+  a.push(v);
+  for (; i > pos; i--) a[i] = a[i - 1] as string;
+  a[pos] = v;
+}
+
+/** `a.splice(pos, 1)` without the result array. */
+function removeScore(a: number[], pos: number): void {
+  const last = a.length - 1;
+  for (let i = pos; i < last; i++) a[i] = a[i + 1] as number;
+  a.pop();
+}
+
+function removeEle(a: string[], pos: number): void {
+  const last = a.length - 1;
+  for (let i = pos; i < last; i++) a[i] = a[i + 1] as string;
+  a.pop();
+}
+
 /** (s1, e1) < (s2, e2) in sorted-set order. */
 function less(s1: number, e1: string, s2: number, e2: string): boolean {
   return s1 < s2 || (s1 === s2 && e1 < e2);
@@ -96,6 +124,8 @@ export class ZTree {
   /** The descent of the last search: inner nodes and the child taken in each. */
   private readonly pathNodes: Inner[] = [];
   private readonly pathIdx: number[] = [];
+  /** How many entries of pathNodes / pathIdx the last descent filled. */
+  private depth = 0;
 
   /** The child of `n` whose key range holds (s, e): the last one whose separator is <= it. */
   private static childFor(n: Inner, s: number, e: string): number {
@@ -137,8 +167,8 @@ export class ZTree {
       depth++;
       node = node.kids[i] as TreeNode;
     }
-    this.pathNodes.length = depth;
-    this.pathIdx.length = depth;
+    // Entries past the depth are stale (kept: no array resize per descent).
+    this.depth = depth;
     return node;
   }
 
@@ -154,9 +184,9 @@ export class ZTree {
   insert(s: number, e: string): void {
     const leaf = this.descend(s, e);
     const pos = ZTree.lowerIn(leaf, s, e);
-    leaf.scores.splice(pos, 0, s);
-    leaf.eles.splice(pos, 0, e);
-    for (let d = 0; d < this.pathNodes.length; d++) {
+    insertScore(leaf.scores, pos, s);
+    insertEle(leaf.eles, pos, e);
+    for (let d = 0; d < this.depth; d++) {
       const n = this.pathNodes[d] as Inner;
       const i = this.pathIdx[d] as number;
       n.counts[i] = (n.counts[i] as number) + 1;
@@ -176,7 +206,7 @@ export class ZTree {
     leaf.next = right;
     right.prev = leaf;
     this.addSibling(
-      this.pathNodes.length - 1,
+      this.depth - 1,
       leaf,
       right,
       leaf.eles.length,
@@ -242,15 +272,15 @@ export class ZTree {
     const pos = ZTree.lowerIn(leaf, s, e);
     const stored = leaf.eles[pos];
     if (stored !== e || leaf.scores[pos] !== s) return undefined;
-    leaf.scores.splice(pos, 1);
-    leaf.eles.splice(pos, 1);
-    for (let d = 0; d < this.pathNodes.length; d++) {
+    removeScore(leaf.scores, pos);
+    removeEle(leaf.eles, pos);
+    for (let d = 0; d < this.depth; d++) {
       const n = this.pathNodes[d] as Inner;
       const i = this.pathIdx[d] as number;
       n.counts[i] = (n.counts[i] as number) - 1;
     }
     this.length--;
-    if (leaf.eles.length < LEAF_MIN) this.rebalance(this.pathNodes.length - 1, leaf);
+    if (leaf.eles.length < LEAF_MIN) this.rebalance(this.depth - 1, leaf);
     return stored;
   }
 
