@@ -18,7 +18,8 @@ import { loadRdb } from '../src/persistence/rdb/loader.js';
 import { BufferSource } from '../src/persistence/rdb/reader.js';
 import { limitsOf } from '../src/store/types/limits.js';
 import { Crc64, crc64 } from '../src/util/crc64.js';
-import { lzfCompress, lzfDecompress } from '../src/util/lzf.js';
+import { lzfCompress, lzfCompressJs, lzfDecompress } from '../src/util/lzf.js';
+import { lzfWasm } from '../src/util/lzf-wasm.js';
 import { populate, walk } from './helpers/dataset.js';
 import { prng, testSeed } from './helpers/random.js';
 import { RespConnection } from './helpers/resp.js';
@@ -120,6 +121,38 @@ describe('CRC-64 and LZF', () => {
     }
     assert.equal(lzfDecompress(Buffer.from([0x20, 0x05]), 10), null, 'back reference before the start');
     assert.equal(lzfDecompress(Buffer.from([0x05, 0x41]), 6), null, 'literal past the input');
+  });
+
+  it('LZF in WebAssembly writes exactly what the JavaScript compressor writes, or refuses exactly when it does', (t) => {
+    assert.ok(lzfWasm() !== null, 'WebAssembly runs on every supported Node');
+    const seed = testSeed();
+    t.diagnostic(`seed ${seed} (replay: REDOUBT_SEED=${seed})`);
+    const rand = prng(seed);
+    for (let n = 0; n < 600; n++) {
+      const len = n < 40 ? n + 1 : 1 + Math.floor(rand() * (n % 50 === 0 ? 300_000 : 4000));
+      const input = Buffer.alloc(len);
+      // Shapes: random bytes, small alphabets, long runs, repeated blocks (matches near and 8 KB back).
+      const shape = n % 4;
+      const period = 1 + Math.floor(rand() * 9000);
+      for (let i = 0; i < len; i++) {
+        if (shape === 0) input[i] = Math.floor(rand() * 256);
+        else if (shape === 1) input[i] = 97 + Math.floor(rand() * (1 + (n % 6)));
+        else if (shape === 2)
+          input[i] = rand() < 0.97 && i > 0 ? (input[i - 1] as number) : Math.floor(rand() * 256);
+        else
+          input[i] = i >= period && rand() < 0.95 ? (input[i - period] as number) : Math.floor(rand() * 256);
+      }
+      for (const budget of [len - 4, len + 64, Math.floor(len / 2), 1]) {
+        const js = lzfCompressJs(input, budget);
+        const wasm = lzfCompress(input, budget);
+        const what = `length ${len}, shape ${shape}, budget ${budget}, seed ${seed}`;
+        assert.equal(wasm === null, js === null, what);
+        if (js !== null && wasm !== null) {
+          assert.ok(wasm.equals(js), what);
+          assert.deepEqual(lzfDecompress(wasm, len), input, what);
+        }
+      }
+    }
   });
 
   it('LZF output does not depend on what was compressed before (the reused hash table starts empty each call)', (t) => {

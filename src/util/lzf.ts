@@ -17,6 +17,8 @@
  * behaviour liblzf documents as INIT_HTAB.
  */
 
+import { lzfWasm, WASM_IN } from './lzf-wasm.js';
+
 const HLOG = 16;
 const HSIZE = 1 << HLOG;
 const MAX_LIT = 1 << 5;
@@ -38,19 +40,53 @@ function idx(h: number): number {
   return ((h >>> (3 * 8 - HLOG)) - Math.imul(h, 5)) & (HSIZE - 1);
 }
 
-/**
- * Compress `input` into at most `outLen` bytes; the compressed bytes, or null
- * when they would not fit (Redis then stores the string uncompressed).
- */
-export function lzfCompress(input: Uint8Array, outLen: number): Buffer | null {
-  const inLen = input.length;
-  if (inLen === 0 || outLen <= 0) return null;
+/** Inputs up to this size go through the WebAssembly compressor (bounded module memory). */
+const WASM_MAX_INPUT = 4 * 1024 * 1024;
+let wasmView = new Uint8Array(0);
+
+/** The generation for a call of `inLen` bytes (see htab), clearing both tables when it would overflow. */
+function generation(inLen: number): number {
   if (base > 0x7fffffff - inLen - 2) {
     htab.fill(0);
+    const w = lzfWasm();
+    if (w !== null) new Int32Array(w.memory.buffer, 0, HSIZE).fill(0);
     base = 0;
   }
   const b = base;
   base += inLen + 1;
+  return b;
+}
+
+/**
+ * Compress `input` into at most `outLen` bytes; the compressed bytes, or null
+ * when they would not fit (Redis then stores the string uncompressed). The
+ * WebAssembly compressor (lzf-wasm.ts) when it runs, else `lzfCompressJs`:
+ * the same bytes either way.
+ */
+export function lzfCompress(input: Uint8Array, outLen: number): Buffer | null {
+  const inLen = input.length;
+  if (inLen === 0 || outLen <= 0) return null;
+  const w = inLen <= WASM_MAX_INPUT ? lzfWasm() : null;
+  if (w === null) return lzfCompressJs(input, outLen);
+  const b = generation(inLen);
+  // The output goes after the input, 8-aligned, with slack for the last literal run's byte.
+  const outPtr = (WASM_IN + inLen + 7) & ~7;
+  const need = outPtr + outLen + 64;
+  const mem = w.memory;
+  if (mem.buffer.byteLength < need) mem.grow(Math.ceil((need - mem.buffer.byteLength) / 65536));
+  // A view of the module's memory, made again only after the memory grew.
+  if (wasmView.buffer !== mem.buffer) wasmView = new Uint8Array(mem.buffer);
+  const bytes = wasmView;
+  bytes.set(input, WASM_IN);
+  const n = w.compress(inLen, outLen, b, outPtr);
+  return n === 0 ? null : Buffer.from(bytes.subarray(outPtr, outPtr + n));
+}
+
+/** The same compressor in JavaScript (where WebAssembly cannot run, and inputs over 4 MB). */
+export function lzfCompressJs(input: Uint8Array, outLen: number): Buffer | null {
+  const inLen = input.length;
+  if (inLen === 0 || outLen <= 0) return null;
+  const b = generation(inLen);
   const out = Buffer.allocUnsafe(outLen);
   let ip = 0;
   let op = 1; // room for the first literal run's length byte
