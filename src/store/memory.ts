@@ -22,7 +22,7 @@ export const PUSHED_SLOT = 10;
 export const ARRAY_HEADER = 16;
 /** A JS object with no in-object fields (map, properties, elements). */
 export const OBJECT_HEADER = 24;
-/** A boxed double (a score or timestamp outside the small-integer range). */
+/** A boxed double (a timestamp outside the small-integer range, held in a Map). */
 export const HEAP_NUMBER = 16;
 /** A BigInt of one 64-bit digit... up to two (stream IDs are 128-bit). */
 export const BIGINT_128 = 32;
@@ -63,11 +63,6 @@ export function mapBytes(n: number): number {
 /** A flat one-byte JS string of `len` characters (header 16 bytes, 8-byte aligned). */
 export function stringBytes(len: number): number {
   return (16 + len + 7) & ~7;
-}
-
-/** A double held in an untyped array slot: free as a small integer, boxed otherwise. */
-export function numberBytes(n: number): number {
-  return (n | 0) === n ? 0 : HEAP_NUMBER;
 }
 
 /**

@@ -531,12 +531,13 @@ export class Aof implements PropagationSink {
         startSnapshot(this.server, file, {
           purpose: 'aof',
           aofBase: true,
-          done: (err) => this.rewriteDone(job, err, file.bytes),
+          done: (err) => this.rewriteDone(job, err),
         });
         log.notice('Background append only file rewriting started');
       } else {
         log.notice('Background append only file rewriting started');
-        this.rewriteDone(job, null, this.writeBase(base));
+        this.writeBase(base);
+        this.rewriteDone(job, null);
       }
       return true;
     } catch (err) {
@@ -547,7 +548,7 @@ export class Aof implements PropagationSink {
   }
 
   /** backgroundRewriteDoneHandler: install the new manifest, drop the old files. */
-  private rewriteDone(job: RewriteJob, err: Error | null, size: number): void {
+  private rewriteDone(job: RewriteJob, err: Error | null): void {
     this.rewriteInProgress = false;
     if (err !== null) {
       this.rewriteFailed(err);
@@ -561,8 +562,10 @@ export class Aof implements PropagationSink {
       this.manifest = m;
       fsyncDir(this.dirPath);
       this.deleteHistory();
-      this.baseSize = size;
+      // As Redis: the growth that triggers the next rewrite counts from the new
+      // base plus what was recorded while it was written (aof_rewrite_base_size).
       this.currentSize = this.filesSize(m);
+      this.baseSize = this.currentSize;
     } catch (e) {
       this.rewriteFailed(e);
       return;

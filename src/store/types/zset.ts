@@ -7,7 +7,7 @@
  * zset-max-listpack-entries members or a member longer than
  * zset-max-listpack-value bytes, and only the STORE commands convert back.
  */
-import { numberBytes, OBJECT_HEADER, PTR, pushedArrayBytes } from '../memory.js';
+import { OBJECT_HEADER, PTR, pushedArrayBytes } from '../memory.js';
 import { DataObject } from '../value.js';
 import type { EncodingLimits } from './limits.js';
 import { ScanDict } from './scan-dict.js';
@@ -19,6 +19,8 @@ const ZTREE_ELEMENT = 48;
 const ZTREE_BASE = OBJECT_HEADER + 7 * PTR + 2 * pushedArrayBytes(1);
 /** A leaf object without its arrays. */
 const ZTREE_LEAF = OBJECT_HEADER + 4 * PTR;
+/** A score costs nothing beyond its slot in the dict's double array. */
+const unboxed = (): number => 0;
 
 export class ZSetObject extends DataObject {
   readonly type = 'zset' as const;
@@ -48,14 +50,15 @@ export class ZSetObject extends DataObject {
   }
 
   /**
-   * The dict holds the member strings (the tree shares them) and boxed scores;
+   * The dict holds the member strings (the tree shares them) and the scores,
+   * unboxed in its double array (nothing per score beyond the array slot);
    * the tree a score (unboxed) and a pointer per member: one leaf up to 64
    * members, then leaves of 16-64 and inner nodes, ZTREE_ELEMENT bytes a member.
    */
   memoryUsage(samples: number): number {
     const n = this.tree.length;
     const tree = ZTREE_BASE + (n <= 64 ? ZTREE_LEAF + 2 * pushedArrayBytes(n) : n * ZTREE_ELEMENT);
-    return OBJECT_HEADER + 5 * PTR + tree + this.dict.memoryUsage(samples, numberBytes);
+    return OBJECT_HEADER + 5 * PTR + tree + this.dict.memoryUsage(samples, unboxed);
   }
 
   clone(): ZSetObject {
