@@ -451,6 +451,42 @@ describe('background snapshots encode on another thread', () => {
   });
 });
 
+describe('background snapshots of several servers in one process', () => {
+  it('two embedded servers saving at once share the encoder thread: each file is its own, whole', async () => {
+    const dirs = [tmp(), tmp()];
+    const servers = await Promise.all(dirs.map((dir) => startRedoubt({ dir, save: '' })));
+    const conns = await Promise.all(servers.map((r) => RespConnection.open(r.port)));
+    try {
+      // Several chunks each (1 KB values LZF cannot shrink), so their chunks interleave.
+      for (const [i, c] of conns.entries())
+        await run(
+          c,
+          Array.from({ length: 3000 }, (_, k) => ['SET', `s${i}:${k}`, randomBytes(1024)]),
+        );
+      const inThread: Buffer[] = [];
+      for (const [i, c] of conns.entries()) {
+        assert.deepEqual(await c.call('SAVE'), { status: 'OK' });
+        inThread.push(afterAux(readFileSync(join(dirs[i] as string, 'dump.rdb'))));
+      }
+      const started = await Promise.all(conns.map((c) => c.call('BGSAVE')));
+      for (const r of started) assert.deepEqual(r, { status: 'Background saving started' });
+      for (const c of conns) assert.equal(infoField(await bgsaveFinished(c), 'rdb_last_bgsave_status'), 'ok');
+      for (const [i, dir] of dirs.entries()) {
+        const file = readFileSync(join(dir, 'dump.rdb'));
+        assert.ok(afterAux(file).equals(inThread[i] as Buffer), `server ${i}: the keys SAVE wrote`);
+        assert.ok(
+          file.subarray(file.length - 8).equals(crc64(file, 0, file.length - 8)),
+          `server ${i}: checksum`,
+        );
+      }
+    } finally {
+      for (const c of conns) c.close();
+      for (const r of servers) await r.stop();
+      for (const d of dirs) rmSync(d, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('BGSAVE commands as redis-server', () => {
   it('replies and errors: started, already in progress, SAVE refused meanwhile, syntax, EXEC schedules', async (t) => {
     if (redisServerPath() === null) return t.skip('redis-server not installed');

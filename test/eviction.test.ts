@@ -317,7 +317,15 @@ describe('LFU counters and idle time', () => {
     }
     const mine = results.get('redoubt') as unknown[];
     assert.deepEqual(mine.slice(0, 3), [5, 25, 26]);
-    if (results.has('redis')) assert.deepEqual(mine, results.get('redis'));
+    const theirs = results.get('redis');
+    if (theirs !== undefined) {
+      // The last value reads the LFU bits as an LRU stamp against the clock in
+      // seconds: the two servers are asked one after the other, so a second
+      // may tick in between.
+      assert.deepEqual(mine.slice(0, -1), theirs.slice(0, -1));
+      const [a, b] = [mine.at(-1) as number, theirs.at(-1) as number];
+      assert.ok(Math.abs(a - b) <= 1, `IDLETIME after the switch: ${a} vs ${b}`);
+    }
   });
 });
 

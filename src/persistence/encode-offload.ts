@@ -13,6 +13,8 @@
  * process alive only while a stream is open. When no thread can be started,
  * `offloadEncoding` returns null and the snapshot encodes in-thread.
  */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { AsyncAtomicFile } from './file-sink.js';
 import type { SnapshotSink } from './point-in-time.js';
@@ -26,8 +28,8 @@ class EncoderThread {
   private readonly worker: Worker;
   private readonly streams = new Map<number, EncodeOffload>();
 
-  constructor() {
-    this.worker = new Worker(new URL('./rdb/encode-worker.js', import.meta.url));
+  constructor(script: URL) {
+    this.worker = new Worker(script);
     this.worker.unref();
     this.worker.on('message', (m: FromEncoder) => this.streams.get(m.id)?.received(m));
     this.worker.on('error', (err) => this.died(err));
@@ -60,7 +62,10 @@ class EncoderThread {
 /** `file` behind the encoder thread, for a framed RdbWriter; null when no thread can run. */
 export function offloadEncoding(file: AsyncAtomicFile, compression: boolean): EncodeOffload | null {
   try {
-    thread ??= new EncoderThread();
+    // A bundled copy may have left the worker's file behind: encode in-thread then.
+    const script = new URL('./rdb/encode-worker.js', import.meta.url);
+    if (thread === null && !existsSync(fileURLToPath(script))) return null;
+    thread ??= new EncoderThread(script);
   } catch {
     return null;
   }

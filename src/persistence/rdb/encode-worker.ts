@@ -4,9 +4,10 @@
  * writes them to the snapshot's temporary file, while the main thread keeps
  * serving clients. It sees bytes and a file descriptor, never the data.
  *
- * In, in order: a `chunk` per framed chunk (a new `id` starts a new stream;
- * the previous one was finished or abandoned), or `abort` (stop writing that
- * stream). Out: `done` per chunk (its memory handed back, bytes written),
+ * In, in order per stream: a `chunk` per framed chunk (an unknown `id` starts
+ * a stream; streams of several servers in one process interleave, each with
+ * its own encoder and checksum; the end frame closes one), or `abort` (stop
+ * writing that stream). Out: `done` per chunk (its memory handed back, bytes written),
  * `failed` (encoding or writing failed: nothing more is written for the
  * stream), `aborted` (no write for the stream will follow).
  */
@@ -42,47 +43,61 @@ export type FromEncoder =
     }
   | { readonly kind: 'aborted'; readonly id: number };
 
+/** One snapshot's encoding: streams of several servers in one process interleave. */
+class Stream {
+  written = 0;
+  readonly encoder: FrameEncoder;
+
+  constructor(
+    private readonly fd: number,
+    compression: boolean,
+  ) {
+    this.encoder = new FrameEncoder(this, compression);
+  }
+
+  /** The encoder's output: straight to the file. */
+  write(chunk: Buffer): void {
+    let off = 0;
+    while (off < chunk.length) off += writeSync(this.fd, chunk, off, chunk.length - off);
+    this.written += chunk.length;
+  }
+}
+
 const port = parentPort;
 if (port !== null) {
-  let id = -1;
-  let encoder: FrameEncoder | null = null;
-  let fd = -1;
-  let written = 0;
-  const sink = {
-    write(chunk: Buffer): void {
-      let off = 0;
-      while (off < chunk.length) off += writeSync(fd, chunk, off, chunk.length - off);
-      written += chunk.length;
-    },
-  };
+  /** Open streams by id; null once one failed (chunks still in flight are dropped until its abort). */
+  const streams = new Map<number, Stream | null>();
   port.on('message', (m: ToEncoder) => {
     if (m.kind === 'abort') {
-      if (m.id === id) encoder = null;
+      streams.delete(m.id);
       port.postMessage({ kind: 'aborted', id: m.id } satisfies FromEncoder);
       return;
     }
-    if (m.id !== id) {
-      id = m.id;
-      fd = m.fd;
-      encoder = new FrameEncoder(sink, m.compression);
+    let stream = streams.get(m.id);
+    if (stream === undefined) {
+      stream = new Stream(m.fd, m.compression);
+      streams.set(m.id, stream);
     }
-    if (encoder === null) return; // this stream failed or was abandoned
-    written = 0;
+    if (stream === null) return;
+    stream.written = 0;
     try {
-      encoder.feed(Buffer.from(m.buf, 0, m.len));
+      stream.encoder.feed(Buffer.from(m.buf, 0, m.len));
     } catch (err) {
-      encoder = null;
+      streams.set(m.id, null);
       const e = err as NodeJS.ErrnoException;
       port.postMessage({
         kind: 'failed',
-        id,
+        id: m.id,
         message: e?.message ?? String(err),
         code: e?.code,
       } satisfies FromEncoder);
       return;
     }
-    port.postMessage({ kind: 'done', id, consumed: m.len, written, buf: m.buf } satisfies FromEncoder, [
-      m.buf,
-    ]);
+    // The end frame (checksum) closes the stream: nothing follows it.
+    if (stream.encoder.ended) streams.delete(m.id);
+    port.postMessage(
+      { kind: 'done', id: m.id, consumed: m.len, written: stream.written, buf: m.buf } satisfies FromEncoder,
+      [m.buf],
+    );
   });
 }

@@ -323,6 +323,8 @@ export class RdbWriter {
  */
 export class FrameEncoder {
   private readonly w: RdbWriter;
+  /** The end frame was encoded (the checksum is written): the stream is complete. */
+  ended = false;
 
   constructor(sink: RdbSink, compression: boolean) {
     this.w = new RdbWriter(sink, compression);
@@ -341,6 +343,7 @@ export class FrameEncoder {
       const len = h % 0x40000000;
       if (kind === FRAME_END) {
         w.checksum(len === 1);
+        this.ended = true;
         continue;
       }
       if (p + len > n) throw new Error('truncated frame');
