@@ -77,7 +77,7 @@ export class EncodeOffload implements SnapshotSink {
   /** Frame bytes sent to the thread and not written yet. */
   private inFlight = 0;
   private failure: Error | null = null;
-  /** abort() waits for the thread to stop writing before the file is removed and closed. */
+  /** abort() ran: the file is gone, the thread told to stop (its answer releases the descriptor). */
   private aborting = false;
   private waiters: (() => void)[] = [];
 
@@ -141,7 +141,6 @@ export class EncodeOffload implements SnapshotSink {
   received(m: FromEncoder): void {
     if (m.kind === 'done') {
       recycleFramedChunk(m.buf);
-      this.file.wroteDirectly(m.written);
       this.inFlight -= m.consumed;
       this.wake();
     } else if (m.kind === 'failed') {

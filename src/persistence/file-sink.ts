@@ -41,8 +41,6 @@ export class AsyncAtomicFile implements SnapshotSink {
   private holds = 0;
   /** Waiting for the backlog to fall to `limit` bytes. */
   private waiters: { limit: number; resolve: () => void; reject: (err: Error) => void }[] = [];
-  /** Bytes accepted so far. */
-  bytes = 0;
 
   /** Creates the temporary file now: throws (ENOENT, EACCES...) when it cannot. */
   constructor(readonly path: string) {
@@ -58,11 +56,6 @@ export class AsyncAtomicFile implements SnapshotSink {
   /** The temporary file's descriptor, for a writer that writes it directly (the encoder thread). */
   get descriptor(): number {
     return this.fd;
-  }
-
-  /** `n` bytes were written through `descriptor` (not through `write`). */
-  wroteDirectly(n: number): void {
-    this.bytes += n;
   }
 
   /**
@@ -84,7 +77,6 @@ export class AsyncAtomicFile implements SnapshotSink {
     // The writer reuses its buffer once write returns: keep a copy.
     this.queue.push(this.copy(chunk));
     this.queued += chunk.length;
-    this.bytes += chunk.length;
     this.pump();
   }
 

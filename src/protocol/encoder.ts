@@ -138,9 +138,12 @@ export function sanitizeLine(s: string): string {
   return s.replace(/[\r\n]/g, ' ');
 }
 
-/** Encode a command as a RESP array of bulk strings (used by MONITOR, tests, tools). */
-export function encodeCommand(argv: readonly string[]): string {
-  let out = '*' + argv.length + '\r\n';
-  for (const a of argv) out += '$' + a.length + '\r\n' + a + '\r\n';
-  return out;
+/** A command as a RESP array of bulk strings (latin1 byte strings), as the AOF records it. */
+export function writeCommand(out: OutputBuffer, argv: readonly string[]): void {
+  out.header(STAR, argv.length);
+  for (const a of argv) {
+    out.header(DOLLAR, a.length);
+    out.latin1(a);
+    out.crlf();
+  }
 }

@@ -62,7 +62,8 @@ const LEN = 11;
 const MAXLEN = 12;
 const K = 13;
 const MISMATCH = 14;
-const LOCALS = 11;
+/** Working variables after the parameters. */
+const LOCALS = MISMATCH - OUT_PTR;
 
 const get = (i: number): Code => [0x20, ...uleb(i)];
 const set = (i: number, ...value: (Code | number)[]): Code => cat(...value, 0x21, ...uleb(i));

@@ -35,6 +35,7 @@ import { AOF_ERR } from '../../commands/errors.js';
 import { strerror } from '../../config/kinds.js';
 import type { Client } from '../../core/client.js';
 import type { Server } from '../../core/server.js';
+import { writeCommand } from '../../protocol/encoder.js';
 import { OutputBuffer } from '../../protocol/output.js';
 import type { ErrorReply } from '../../protocol/reply.js';
 import { ensurePrivateDir, fsyncDir, openPrivateAppend, writeFileAtomic } from '../../security/files.js';
@@ -61,18 +62,10 @@ const errText = (err: unknown): string => (err instanceof Error ? err.message : 
 /** AOF_WRITE_LOG_ERROR_RATE: a failing write is logged at most once in this long. */
 const WRITE_ERROR_LOG_RATE_MS = 30_000;
 
-/** RESP of one command, as catAppendOnlyGenericCommand (arguments are latin1 byte strings). */
-export function commandResp(argv: readonly string[]): string {
-  let s = `*${argv.length}\r\n`;
-  for (const a of argv) s += `$${a.length}\r\n${a}\r\n`;
-  return s;
-}
-
 export class Aof implements PropagationSink {
   state: AofState = 'off';
   manifest: Manifest | undefined;
   private fd: number | null = null;
-  /** Commands not yet written (latin1). */
   /** Recorded commands not written yet, as RESP bytes (encoded once, written as they are). */
   private readonly buf = new OutputBuffer(64 * 1024, 8 * 1024 * 1024);
   /** The database the last written command ran in (-1: the next one gets a SELECT). */
@@ -152,13 +145,7 @@ export class Aof implements PropagationSink {
       this.buf.latin1(`*2\r\n$6\r\nSELECT\r\n$${id.length}\r\n${id}\r\n`);
       this.selectedDb = db;
     }
-    const out = this.buf;
-    out.header(42, argv.length);
-    for (const a of argv) {
-      out.header(36, a.length);
-      out.latin1(a);
-      out.crlf();
-    }
+    writeCommand(this.buf, argv);
   }
 
   /**

@@ -8,25 +8,28 @@
  * aof-timestamp-enabled, as rewriteAppendOnlyFileRio.
  */
 import type { Server } from '../../core/server.js';
+import { writeCommand } from '../../protocol/encoder.js';
+import { OutputBuffer } from '../../protocol/output.js';
 import { isString } from '../../store/value.js';
 import { createDumpPayload } from '../rdb/payload.js';
 import type { RdbSink } from '../rdb/writer.js';
 import { encodeOptions } from '../snapshot.js';
-import { commandResp } from './aof.js';
 
 /** Flush to the sink about every this many bytes. */
 const CHUNK = 1 << 20;
 
 export function writeCommandsBase(server: Server, sink: RdbSink): void {
-  let out = '';
+  const out = new OutputBuffer(CHUNK + 64 * 1024);
   const emit = (argv: readonly string[]): void => {
-    out += commandResp(argv);
+    writeCommand(out, argv);
     if (out.length >= CHUNK) {
-      sink.write(Buffer.from(out, 'latin1'));
-      out = '';
+      // The sink copies or writes what it is given before returning.
+      sink.write(out.view());
+      out.reset(true);
     }
   };
-  if (server.config.get<boolean>('aof-timestamp-enabled')) out += `#TS:${Math.floor(Date.now() / 1000)}\r\n`;
+  if (server.config.get<boolean>('aof-timestamp-enabled'))
+    out.latin1(`#TS:${Math.floor(Date.now() / 1000)}\r\n`);
   const compression = server.config.get<boolean>('rdbcompression');
   const opts = encodeOptions(server);
   for (const db of server.dbs) {
@@ -47,5 +50,5 @@ export function writeCommandsBase(server: Server, sink: RdbSink): void {
       }
     }
   }
-  if (out.length !== 0) sink.write(Buffer.from(out, 'latin1'));
+  if (out.length !== 0) sink.write(out.view());
 }

@@ -7,7 +7,7 @@
  * In, in order per stream: a `chunk` per framed chunk (an unknown `id` starts
  * a stream; streams of several servers in one process interleave, each with
  * its own encoder and checksum; the end frame closes one), or `abort` (stop
- * writing that stream). Out: `done` per chunk (its memory handed back, bytes written),
+ * writing that stream). Out: `done` per chunk (encoded and written; its memory handed back),
  * `failed` (encoding or writing failed: nothing more is written for the
  * stream), `aborted` (no write for the stream will follow).
  */
@@ -32,7 +32,6 @@ export type FromEncoder =
       readonly kind: 'done';
       readonly id: number;
       readonly consumed: number;
-      readonly written: number;
       readonly buf: ArrayBuffer;
     }
   | {
@@ -45,7 +44,6 @@ export type FromEncoder =
 
 /** One snapshot's encoding: streams of several servers in one process interleave. */
 class Stream {
-  written = 0;
   readonly encoder: FrameEncoder;
 
   constructor(
@@ -59,7 +57,6 @@ class Stream {
   write(chunk: Buffer): void {
     let off = 0;
     while (off < chunk.length) off += writeSync(this.fd, chunk, off, chunk.length - off);
-    this.written += chunk.length;
   }
 }
 
@@ -79,7 +76,6 @@ if (port !== null) {
       streams.set(m.id, stream);
     }
     if (stream === null) return;
-    stream.written = 0;
     try {
       stream.encoder.feed(Buffer.from(m.buf, 0, m.len));
     } catch (err) {
@@ -95,9 +91,6 @@ if (port !== null) {
     }
     // The end frame (checksum) closes the stream: nothing follows it.
     if (stream.encoder.ended) streams.delete(m.id);
-    port.postMessage(
-      { kind: 'done', id: m.id, consumed: m.len, written: stream.written, buf: m.buf } satisfies FromEncoder,
-      [m.buf],
-    );
+    port.postMessage({ kind: 'done', id: m.id, consumed: m.len, buf: m.buf } satisfies FromEncoder, [m.buf]);
   });
 }
