@@ -63,6 +63,7 @@ describe('memory accounting follows every write', () => {
       await conn.call('SADD', 'intset', String(i));
       await conn.call('ZADD', 'zset', String(i * 1.5), `m${i}`);
       await conn.call('XADD', 'stream', '*', 'f', big(i));
+      await conn.call('XADD', 'stream2', '*', 'f', big(i));
     }
     checkAccounting('grown');
     // Shrink by different paths: pops, removals, trims, consumer groups.
@@ -72,6 +73,8 @@ describe('memory accounting follows every write', () => {
     await conn.call('SREM', 'intset', ...Array.from({ length: 2000 }, (_, i) => String(i)));
     await conn.call('ZREMRANGEBYRANK', 'zset', '0', '2499');
     await conn.call('XTRIM', 'stream', 'MAXLEN', '100');
+    // XADD's own trim shrinks the stream in the same command that grows it.
+    await conn.call('XADD', 'stream2', 'MAXLEN', '=', '100', '*', 'f', 'v');
     await conn.call('XGROUP', 'CREATE', 'stream', 'g', '0');
     await conn.call('XREADGROUP', 'GROUP', 'g', 'alice', 'COUNT', '100', 'STREAMS', 'stream', '>');
     // Values that grew in place without changing their element count.

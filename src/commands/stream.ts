@@ -1006,9 +1006,11 @@ function xaddCommand(c: Client, argv: string[]): Reply {
   const id = nextId(s, a);
   s.append(id, argv.slice(fieldPos), streamLimits(c));
   s.readyGeneration++;
+  // Trimmed before the size is re-accounted (the events keep Redis's order: xadd, then xtrim).
+  const trimmed = a.trim !== null ? s.trim(a.trim) : 0;
   touched(c.db, key);
   keyspaceEvent(c, NOTIFY.STREAM, 'xadd', key);
-  if (a.trim !== null && s.trim(a.trim) > 0) keyspaceEvent(c, NOTIFY.STREAM, 'xtrim', key);
+  if (trimmed > 0) keyspaceEvent(c, NOTIFY.STREAM, 'xtrim', key);
   const record = exactTrimRecord(argv, a.idPos, s);
   record[a.idPos] = formatId(id);
   rewriteCommand(c, record);
