@@ -66,6 +66,14 @@ export class StreamNode {
   deleted = 0;
   /** Listpack bytes of the master fields and of every entry (the counters apart). */
   bytes: number;
+  /**
+   * Entries are in ID order. Not always so: XSETID may set the last ID below a
+   * tombstone's (it checks the last live entry and max_deleted_entry_id only),
+   * and the next XADD then appends a smaller ID after it, as in Redis's listpack.
+   */
+  sorted = true;
+  /** The largest ID in the node. */
+  private maxId: StreamId = 0n;
 
   constructor(
     /** The master entry's field names: the first entry's, the base of SAMEFIELDS compression. */
@@ -89,6 +97,8 @@ export class StreamNode {
   /** Append an entry (Redis's lpAppend sequence in streamAppendItem). */
   push(id: StreamId, fields: string[]): void {
     const master = this.entries.length === 0 ? id : this.master;
+    if (this.entries.length !== 0 && id < this.maxId) this.sorted = false;
+    else this.maxId = id;
     this.entries.push({ id, fields, deleted: false });
     this.live++;
     this.bytes += entryBytes(id, master, fields, this.sameFields(fields));
@@ -101,8 +111,21 @@ export class StreamNode {
     return true;
   }
 
-  /** Index of the first entry with an ID >= id (entries.length if none). */
-  lowerBound(id: StreamId): number {
+  /**
+   * Where an iteration for IDs >= id may start: the first entry with an ID >= id
+   * (entries.length if none) in a sorted node, the first entry otherwise.
+   */
+  firstFrom(id: StreamId): number {
+    return this.sorted ? this.lowerBound(id) : 0;
+  }
+
+  /** Where a reverse iteration for IDs <= id may start (-1 if none). */
+  lastUpTo(id: StreamId): number {
+    return this.sorted ? this.lowerBound(id + 1n) - 1 : this.entries.length - 1;
+  }
+
+  /** Index of the first entry with an ID >= id (entries.length if none), in a sorted node. */
+  private lowerBound(id: StreamId): number {
     const e = this.entries;
     let lo = 0;
     let hi = e.length;
@@ -412,6 +435,9 @@ export class StreamObject extends DataObject {
       const names: string[] = [];
       for (let i = 0; i < fields.length; i += 2) names.push(fields[i] as string);
       tail = new StreamNode(names);
+      // Nodes stay in key (master ID) order, the radix tree's, by going last:
+      // a node lives while it has a live entry, its live entries all follow
+      // its master, and a new ID is above every live one (so above every key).
       this.nodes.push(tail);
     }
     tail.push(id, fields);
@@ -430,7 +456,7 @@ export class StreamObject extends DataObject {
     return limits.nodeMaxEntries !== 0 && tail.live + tail.deleted >= limits.nodeMaxEntries;
   }
 
-  /** Index of the node that would hold `id`: the last one whose master is <= id (0 if none). */
+  /** The last node whose master is <= id (0 if none): raxSeek "<=", else the first node. */
   private nodeIndex(id: StreamId): number {
     const nodes = this.nodes;
     let lo = 0;
@@ -445,7 +471,11 @@ export class StreamObject extends DataObject {
 
   /**
    * Live entries with start <= ID <= end, ascending (or descending from end
-   * when `rev`), at most `count` of them (0: all).
+   * when `rev`), at most `count` of them (0: all). Redis's stream iterator:
+   * from the node found by key, entries in node order; an entry is returned
+   * when live and on the near side of the range, and the first one returned
+   * past the far side ends the iteration (tombstones are passed over, as they
+   * may be out of order: see StreamNode.sorted).
    */
   range(start: StreamId, end: StreamId, count: number, rev = false): StreamEntry[] {
     const out: StreamEntry[] = [];
@@ -456,23 +486,25 @@ export class StreamObject extends DataObject {
       for (let n = first; n < nodes.length; n++) {
         const node = nodes[n] as StreamNode;
         const es = node.entries;
-        for (let i = n === first ? node.lowerBound(start) : 0; i < es.length; i++) {
+        for (let i = n === first ? node.firstFrom(start) : 0; i < es.length; i++) {
           const e = es[i] as StreamEntry;
+          if (e.deleted || e.id < start) continue;
           if (e.id > end) return out;
-          if (e.deleted) continue;
           out.push(e);
           if (out.length === count) return out;
         }
       }
       return out;
     }
-    for (let n = this.nodeIndex(end); n >= 0; n--) {
+    // raxSeek "<=" end, else the last node.
+    const from = (nodes[0] as StreamNode).master <= end ? this.nodeIndex(end) : nodes.length - 1;
+    for (let n = from; n >= 0; n--) {
       const node = nodes[n] as StreamNode;
       const es = node.entries;
-      for (let i = node.lowerBound(end + 1n) - 1; i >= 0; i--) {
+      for (let i = n === from ? node.lastUpTo(end) : es.length - 1; i >= 0; i--) {
         const e = es[i] as StreamEntry;
+        if (e.deleted || e.id > end) continue;
         if (e.id < start) return out;
-        if (e.deleted) continue;
         out.push(e);
         if (out.length === count) return out;
       }
@@ -480,12 +512,26 @@ export class StreamObject extends DataObject {
     return out;
   }
 
-  /** The live entry with this ID. */
+  /** The live entry with this ID: the one a range [id, id] returns (streamEntryExists). */
   find(id: StreamId): StreamEntry | undefined {
+    return this.locate(id)?.entry;
+  }
+
+  /** The entry a range [id, id] returns, with its node's index. */
+  private locate(id: StreamId): { node: number; entry: StreamEntry } | undefined {
     if (this.length === 0) return undefined;
-    const node = this.nodes[this.nodeIndex(id)] as StreamNode;
-    const e = node.entries[node.lowerBound(id)];
-    return e !== undefined && e.id === id && !e.deleted ? e : undefined;
+    const nodes = this.nodes;
+    const first = this.nodeIndex(id);
+    for (let n = first; n < nodes.length; n++) {
+      const node = nodes[n] as StreamNode;
+      const es = node.entries;
+      for (let i = n === first ? node.firstFrom(id) : 0; i < es.length; i++) {
+        const e = es[i] as StreamEntry;
+        if (e.deleted || e.id < id) continue;
+        return e.id === id ? { node: n, entry: e } : undefined;
+      }
+    }
+    return undefined;
   }
 
   /** Last live entry's ID (streamLastValidID), or 0-0. */
@@ -498,12 +544,12 @@ export class StreamObject extends DataObject {
    * node's last live entry. Does not touch firstId / maxDeletedId (XDEL does).
    */
   delete(id: StreamId): boolean {
-    if (this.length === 0) return false;
-    const n = this.nodeIndex(id);
-    const node = this.nodes[n] as StreamNode;
-    const e = node.entries[node.lowerBound(id)];
-    if (e === undefined || e.id !== id || e.deleted) return false;
-    if (node.live === 1) this.nodes.splice(n, 1);
+    // streamDeleteItem deletes what an iterator over [id, id] finds.
+    const at = this.locate(id);
+    if (at === undefined) return false;
+    const e = at.entry;
+    const node = this.nodes[at.node] as StreamNode;
+    if (node.live === 1) this.nodes.splice(at.node, 1);
     else {
       e.deleted = true;
       node.live--;
