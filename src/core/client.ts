@@ -6,6 +6,7 @@
 import type { Socket } from 'node:net';
 import type { User } from '../acl/user.js';
 import type { Command } from '../commands/registry.js';
+import { readShared } from '../net/shared-read.js';
 import { type DecoderLimits, ProtocolError, RespDecoder } from '../protocol/decoder.js';
 import { type Protocol, writeReply } from '../protocol/encoder.js';
 import { OutputBuffer } from '../protocol/output.js';
@@ -92,7 +93,11 @@ export class Client implements DecoderLimits {
     this.aclUser = server.acl.defaultUser;
     this.authenticated = !server.authRequired();
     if (socket !== null) {
-      socket.on('data', (chunk: Buffer) => this.onData(chunk));
+      const shared = readShared(socket, (chunk) => {
+        this.onData(chunk);
+        this.decoder.retain();
+      });
+      if (!shared) socket.on('data', (chunk: Buffer) => this.onData(chunk));
       socket.on('error', () => this.destroy());
       socket.on('close', () => this.onClose());
       // EOF is ours to act on (onEnd): a yielded backlog is still served first.

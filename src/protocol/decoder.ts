@@ -47,7 +47,8 @@ export class RespDecoder {
   /**
    * Growable backing buffer holding the unparsed tail while a command is split
    * across reads, appended to in amortized O(1), so input costs linear time
-   * however it is split (one byte per read included).
+   * however it is split (one byte per read included). Non-null exactly when
+   * `buf` is a view of it (otherwise `buf` is a read's own Buffer).
    */
   private store: Buffer | null = null;
   /**
@@ -113,6 +114,28 @@ export class RespDecoder {
     }
     chunk.copy(store, used);
     this.buf = store.subarray(0, used + chunk.length);
+  }
+
+  /**
+   * Copy the unparsed bytes still held in the last read's own buffer into
+   * `store`, for a reader whose buffer is overwritten by the next read
+   * (src/net/shared-read.ts). Bytes already in `store` stay where they are.
+   */
+  retain(): void {
+    const buf = this.buf;
+    if (buf === null || this.store !== null) return;
+    const pending = buf.length - this.pos;
+    if (pending <= 0) {
+      this.drained();
+      return;
+    }
+    const store = Buffer.allocUnsafe(Math.max(16 * 1024, pending + Math.min(pending, PROTO_INLINE_MAX_SIZE)));
+    buf.copy(store, 0, this.pos, buf.length);
+    this.scanned -= this.pos;
+    this.scanPos = this.scanPos === this.pos ? 0 : -1;
+    this.pos = 0;
+    this.store = store;
+    this.buf = store.subarray(0, pending);
   }
 
   private pushBig(chunk: Buffer): void {
