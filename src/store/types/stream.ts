@@ -68,8 +68,8 @@ export class StreamNode {
   bytes: number;
   /**
    * Entries are in ID order. Not always so: XSETID may set the last ID below a
-   * tombstone's (it checks the last live entry and max_deleted_entry_id only),
-   * and the next XADD then appends a smaller ID after it, as in Redis's listpack.
+   * tombstone's (Redis 7.0 checks it against the last live entry only), and the
+   * next XADD then appends a smaller ID after it, as in Redis's listpack.
    */
   sorted = true;
   /** The largest ID in the node. */
@@ -436,8 +436,8 @@ export class StreamObject extends DataObject {
       for (let i = 0; i < fields.length; i += 2) names.push(fields[i] as string);
       tail = new StreamNode(names);
       // Nodes stay in key (master ID) order, the radix tree's, by going last:
-      // a node lives while it has a live entry, its live entries all follow
-      // its master, and a new ID is above every live one (so above every key).
+      // a node lives while it has a live entry, every live entry's ID is above
+      // its node's master, and a new ID is above every live one (so above every key).
       this.nodes.push(tail);
     }
     tail.push(id, fields);
