@@ -36,6 +36,15 @@ export interface DecoderLimits {
 export class ProtocolError extends Error {}
 
 /**
+ * A buffer for `need` unparsed bytes with room for the next reads: growing by
+ * what it holds (at most 64 KB, the longest line Redis waits for) keeps
+ * appends amortized O(1).
+ */
+function newStore(need: number): Buffer {
+  return Buffer.allocUnsafe(Math.max(16 * 1024, need + Math.min(need, PROTO_INLINE_MAX_SIZE)));
+}
+
+/**
  * Resumable RESP request decoder. Bytes go in with `push`; `next` returns one
  * command at a time (an array of latin1 strings), or null when it needs more bytes.
  * Limits are read per command, so an AUTH earlier in the same packet lifts them.
@@ -95,14 +104,10 @@ export class RespDecoder {
     let store = this.store;
     let used = buf.length;
     if (store === null || store.length - used < chunk.length) {
-      // Move the pending tail to the front of a buffer with room for the next
-      // reads: growing by what it holds (at most 64 KB, the longest line Redis
-      // waits for) keeps appends amortized O(1).
+      // Move the pending tail to the front of a buffer with room for the next reads.
       const need = pending + chunk.length;
       const next =
-        store !== null && need <= store.length && this.pos >= store.length >> 1
-          ? store
-          : Buffer.allocUnsafe(Math.max(16 * 1024, need + Math.min(need, PROTO_INLINE_MAX_SIZE)));
+        store !== null && need <= store.length && this.pos >= store.length >> 1 ? store : newStore(need);
       if (next === store) next.copyWithin(0, this.pos, used);
       else buf.copy(next, 0, this.pos, used);
       this.scanned -= this.pos;
@@ -129,7 +134,7 @@ export class RespDecoder {
       this.drained();
       return;
     }
-    const store = Buffer.allocUnsafe(Math.max(16 * 1024, pending + Math.min(pending, PROTO_INLINE_MAX_SIZE)));
+    const store = newStore(pending);
     buf.copy(store, 0, this.pos, buf.length);
     this.scanned -= this.pos;
     this.scanPos = this.scanPos === this.pos ? 0 : -1;

@@ -482,18 +482,11 @@ export class StreamObject extends DataObject {
     if (start > end || this.length === 0) return out;
     const nodes = this.nodes;
     if (!rev) {
-      const first = this.nodeIndex(start);
-      for (let n = first; n < nodes.length; n++) {
-        const node = nodes[n] as StreamNode;
-        const es = node.entries;
-        for (let i = n === first ? node.firstFrom(start) : 0; i < es.length; i++) {
-          const e = es[i] as StreamEntry;
-          if (e.deleted || e.id < start) continue;
-          if (e.id > end) return out;
-          out.push(e);
-          if (out.length === count) return out;
-        }
-      }
+      this.forward(start, (e) => {
+        if (e.id > end) return false;
+        out.push(e);
+        return out.length !== count;
+      });
       return out;
     }
     // raxSeek "<=" end, else the last node.
@@ -519,19 +512,31 @@ export class StreamObject extends DataObject {
 
   /** The entry a range [id, id] returns, with its node's index. */
   private locate(id: StreamId): { node: number; entry: StreamEntry } | undefined {
-    if (this.length === 0) return undefined;
+    let found: { node: number; entry: StreamEntry } | undefined;
+    this.forward(id, (entry, node) => {
+      if (entry.id === id) found = { node, entry };
+      return false;
+    });
+    return found;
+  }
+
+  /**
+   * Redis's forward stream iterator: from the node found by key (raxSeek "<="
+   * start, else the first node), the live entries with IDs >= start in node
+   * order, each passed with its node's index to `visit` until it returns false.
+   */
+  private forward(start: StreamId, visit: (e: StreamEntry, node: number) => boolean): void {
     const nodes = this.nodes;
-    const first = this.nodeIndex(id);
+    const first = this.nodeIndex(start);
     for (let n = first; n < nodes.length; n++) {
       const node = nodes[n] as StreamNode;
       const es = node.entries;
-      for (let i = n === first ? node.firstFrom(id) : 0; i < es.length; i++) {
+      for (let i = n === first ? node.firstFrom(start) : 0; i < es.length; i++) {
         const e = es[i] as StreamEntry;
-        if (e.deleted || e.id < id) continue;
-        return e.id === id ? { node: n, entry: e } : undefined;
+        if (e.deleted || e.id < start) continue;
+        if (!visit(e, n)) return;
       }
     }
-    return undefined;
   }
 
   /** Last live entry's ID (streamLastValidID), or 0-0. */
